@@ -1,0 +1,47 @@
+import type { CliIo, Command } from './cli-io.js';
+import { EXIT } from './cli-io.js';
+import { devServerCommand } from './dev-server-command.js';
+import { VERSION } from './version.js';
+
+const HELP = `certagent ${VERSION}: keeps Vault PKI certificates on disk and the services using them reloaded.
+
+Usage:
+  certagent run -c FILE [-c FILE…] [--once] [--dev] [--log-level L] [--log-format json|pretty]
+  certagent check -c FILE [-c FILE…]
+  certagent dev-server [--listen 127.0.0.1:8200] [--root-token TOKEN]
+  certagent version
+  certagent --help
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
+`;
+
+const COMMANDS: Record<string, Command> = {
+  'dev-server': devServerCommand,
+  version: async (_args, io) => {
+    io.stdout.write(`certagent ${VERSION}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** Runs one command line and returns the exit code; never throws. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version') return COMMANDS.version!(rest, io);
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`certagent: unknown command ${JSON.stringify(name)}\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    io.stderr.write(
+      `certagent ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,141 @@
+// The configuration as the code uses it: camelCase, durations in milliseconds, modes as numbers, paths absolute,
+// defaults applied, deep-frozen. The YAML's own shape (snake_case, strings) lives only in the loader; nothing
+// else in the agent reads YAML.
+
+/** A command to run: an argv array runs without a shell; a string the user wrote runs under `sh -c`. */
+export type CommandSpec = { readonly argv: readonly string[] } | { readonly shell: string };
+
+export interface VaultConfig {
+  /** Base URL without a trailing slash, e.g. `https://vault.internal:8200`. */
+  readonly address: string;
+  readonly caCert: string | undefined;
+  readonly caPath: string | undefined;
+  readonly clientCert: string | undefined;
+  readonly clientKey: string | undefined;
+  readonly tlsServerName: string | undefined;
+  readonly tlsSkipVerify: boolean;
+  readonly namespace: string | undefined;
+  /** From `VAULT_TOKEN` when no auto_auth is configured. A secret: never log it. */
+  readonly token: string | undefined;
+  readonly requestTimeoutMs: number;
+  readonly maxConcurrentRequests: number;
+}
+
+export type AuthMethodSettings =
+  | { readonly type: 'token_file'; readonly tokenFilePath: string }
+  | {
+      readonly type: 'approle';
+      readonly roleIdFilePath: string;
+      readonly secretIdFilePath: string | undefined;
+      readonly removeSecretIdFileAfterReading: boolean;
+    }
+  | { readonly type: 'kubernetes'; readonly role: string; readonly tokenPath: string }
+  | { readonly type: 'jwt'; readonly role: string; readonly path: string }
+  | {
+      readonly type: 'cert';
+      /** The cert auth role to log in against; optional as in Vault. */
+      readonly name: string | undefined;
+      /** Client certificate and key for the login; default to vault.client_cert / client_key. */
+      readonly clientCert: string | undefined;
+      readonly clientKey: string | undefined;
+    };
+
+export type AuthMethodType = AuthMethodSettings['type'];
+
+export interface AuthMethodConfig {
+  readonly settings: AuthMethodSettings;
+  /** Without leading or trailing slash; default `auth/<type>` (`auth/cert` for cert). */
+  readonly mountPath: string;
+  readonly namespace: string | undefined;
+  readonly minBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** true: a failed login ends the agent (exit 1) instead of being retried. */
+  readonly exitOnErr: boolean;
+}
+
+export interface FileSinkConfig {
+  readonly type: 'file';
+  readonly path: string;
+  readonly mode: number;
+}
+
+export interface AutoAuthConfig {
+  readonly method: AuthMethodConfig;
+  readonly sinks: readonly FileSinkConfig[];
+  readonly revokeOnShutdown: boolean;
+}
+
+export type KeyType = 'ec' | 'rsa' | 'ed25519';
+
+export interface CertificateConfig {
+  /** The key under `certificates:`; templates refer to it. */
+  readonly name: string;
+  readonly mount: string;
+  readonly role: string;
+  readonly mode: 'sign' | 'issue';
+  readonly commonName: string;
+  readonly altNames: readonly string[];
+  readonly ipSans: readonly string[];
+  readonly uriSans: readonly string[];
+  /** The TTL asked of Vault: min(ttl, maxTtl) when both are set; undefined lets the role decide. */
+  readonly ttlMs: number | undefined;
+  readonly keyType: KeyType;
+  /** ec: 256 | 384; rsa: 2048 | 3072 | 4096; ed25519: 0. */
+  readonly keyBits: number;
+  /** Exactly one of the two is set (renewThreshold 0.67 when the file sets neither). */
+  readonly renewThreshold: number | undefined;
+  readonly renewBeforeMs: number | undefined;
+  readonly reuseKey: boolean;
+}
+
+export type TemplateSource =
+  | { readonly kind: 'builtin'; readonly name: string }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'inline'; readonly contents: string };
+
+export interface TemplateExecConfig {
+  readonly check: CommandSpec | undefined;
+  readonly command: CommandSpec | undefined;
+  readonly timeoutMs: number;
+}
+
+export interface TemplateConfig {
+  /** Position in the `templates:` list; commands run in this order. */
+  readonly index: number;
+  readonly certificate: string;
+  readonly source: TemplateSource;
+  readonly destination: string;
+  /** undefined: 0600 when the rendered file holds a private key, 0644 otherwise. */
+  readonly perms: number | undefined;
+  /** A user name or numeric id; undefined keeps the process's own. */
+  readonly user: string | undefined;
+  readonly group: string | undefined;
+  readonly backup: boolean;
+  readonly exec: TemplateExecConfig | undefined;
+}
+
+export interface ListenerConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LogConfig {
+  readonly level: LogLevel;
+  readonly format: 'json' | 'pretty';
+}
+
+export interface RuntimeConfig {
+  /** The files this config was read from, in order. */
+  readonly sources: readonly string[];
+  readonly vault: VaultConfig;
+  readonly autoAuth: AutoAuthConfig | undefined;
+  readonly stateDir: string;
+  readonly certificates: ReadonlyMap<string, CertificateConfig>;
+  readonly templates: readonly TemplateConfig[];
+  readonly listener: ListenerConfig | undefined;
+  readonly log: LogConfig;
+  readonly pidFile: string | undefined;
+  readonly exitOnRetryFailure: boolean;
+}

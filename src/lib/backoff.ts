@@ -1,0 +1,22 @@
+/** How retries are spaced: exponential from `minMs`, doubling, capped at `maxMs`. */
+export interface BackoffPolicy {
+  minMs: number;
+  maxMs: number;
+}
+
+/**
+ * The wait before retry number `attempt` (1 for the first retry): min × 2^(attempt-1), capped at max, then trimmed
+ * by up to 25% at random (never lengthened, as Vault Agent's backoff does) so a fleet does not retry in step.
+ * `capMs` bounds the result further, e.g. by the time a certificate or token has left.
+ */
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+  capMs = Number.POSITIVE_INFINITY,
+): number {
+  const exponent = Math.max(0, attempt - 1);
+  const base = Math.min(policy.maxMs, policy.minMs * 2 ** Math.min(exponent, 52));
+  const jittered = base * (1 - 0.25 * random());
+  return Math.max(0, Math.min(jittered, capMs));
+}

@@ -1,0 +1,36 @@
+/**
+ * Base class of every error certagent raises on purpose. `code` is stable and meant to be matched on;
+ * the message is for people. The CLI alone decides which exit code an error maps to.
+ */
+export class AgentError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration problem found before anything was touched (exit 2 at the CLI). */
+export class ConfigError extends AgentError {
+  /** Every problem found, already formatted as `FILE:LINE:COL: path: message`. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super('CONFIG_INVALID', problems.join('\n'), options);
+    this.problems = problems;
+  }
+}
+
+/** The command line itself is wrong (unknown flag, missing argument): exit 2 at the CLI. */
+export class UsageError extends AgentError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('USAGE', message, options);
+  }
+}
+
+/** Returns the message of anything thrown, without assuming it is an Error. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
