@@ -80,7 +80,7 @@ export function handleTokenCreate(
   if (period > 0 && !isSudo) throw badRequest('root or sudo privileges required to create periodic token');
   const ttl = body.ttl !== '' ? positiveDuration(body.ttl, 'ttl') : positiveDuration(body.lease, 'lease');
   const nonExpiring = period === 0 && ttl === 0 && explicitMaxTtl === 0 && policies.includes('root');
-  if (nonExpiring && parent.ttl !== 0) {
+  if (nonExpiring && parent.creationTtl !== 0) {
     throw badRequest('expiring root tokens cannot create non-expiring root tokens');
   }
 
