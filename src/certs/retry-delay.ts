@@ -26,5 +26,6 @@ export function retryDelay(input: RetryInput, random: () => number): number {
   const left = input.notAfter === undefined ? 0 : input.notAfter - input.now;
   const cap = left > 0 ? Math.max(policy.minMs, left * RETRY_SHARE_OF_TIME_LEFT) : Number.POSITIVE_INFINITY;
   const attempt = input.permanent ? Number.MAX_SAFE_INTEGER : input.attempt;
-  return backoffDelay(attempt, policy, random, cap);
+  // Whole milliseconds: the delay is logged and reported, and flooring can never exceed the cap.
+  return Math.floor(backoffDelay(attempt, policy, random, cap));
 }

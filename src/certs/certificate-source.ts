@@ -1,0 +1,238 @@
+import type { Logger } from 'pino';
+import type { CertificateConfig } from '../config/runtime-config.js';
+import type { BackoffPolicy } from '../lib/backoff.js';
+import type { Clock } from '../lib/clock.js';
+import { errorMessage } from '../lib/errors.js';
+import { Latest } from '../lib/latest.js';
+import { judgeAdoption } from './adoption.js';
+import type { CertificateBundle } from './bundle.js';
+import { sameBundle } from './build-bundle.js';
+import { CertificateCheckError } from './cert-errors.js';
+import type { CertificateEvent, CertificateEventListener } from './certificate-events.js';
+import { keyMatches } from './keys.js';
+import { obtainBundle } from './obtain-bundle.js';
+import type { PkiIssuer } from './pki-issuer.js';
+import { renewAt, renewPolicyOf } from './renew-schedule.js';
+import { requestFingerprint } from './request-fingerprint.js';
+import { retryDelay } from './retry-delay.js';
+import type { CertificateStore } from './certificate-store.js';
+
+export type { PkiIssuer } from './pki-issuer.js';
+export type { CertificateEvent, CertificateEventListener } from './certificate-events.js';
+
+/** What a certificate source is built from. */
+export interface CertificateSourceOptions {
+  readonly config: CertificateConfig;
+  readonly issuer: PkiIssuer;
+  readonly store: CertificateStore;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly backoff: BackoffPolicy;
+  readonly logger: Logger;
+  readonly onEvent?: CertificateEventListener;
+}
+
+/**
+ * Keeps one declared certificate valid: adopts the bundle kept in state_dir when it still fits, otherwise obtains
+ * one, then renews it on schedule. Every bundle is checked and saved before it is published on `bundle`; on
+ * failure the previous bundle stays published and the source backs off.
+ */
+export class CertificateSource {
+  /** The current bundle; a new value after every adoption or issuance. */
+  readonly bundle = new Latest<CertificateBundle>(sameBundle);
+  readonly #options: CertificateSourceOptions;
+  readonly #fingerprint: string;
+  readonly #log: Logger;
+  #renewAt: number | undefined;
+  #adoptionTried = false;
+  #keptKey: string | undefined;
+  #ensuring: Promise<CertificateBundle> | undefined;
+
+  constructor(options: CertificateSourceOptions) {
+    this.#options = options;
+    this.#fingerprint = requestFingerprint(options.config);
+    this.#log = options.logger.child({ certificate: options.config.name });
+  }
+
+  /** When the current bundle is due for renewal (ms since the epoch), once there is one. */
+  get renewAt(): number | undefined {
+    return this.#renewAt;
+  }
+
+  /**
+   * Returns a valid bundle that is not yet due: the current one, the one kept in state_dir, or a new one obtained
+   * with a single request (no retry loop). Used at start and by `run --once`; throws what the attempt threw.
+   */
+  ensure(signal: AbortSignal): Promise<CertificateBundle> {
+    this.#ensuring ??= this.#ensure(signal).finally(() => {
+      this.#ensuring = undefined;
+    });
+    return this.#ensuring;
+  }
+
+  /** Ensures a bundle (retrying with backoff), then renews it whenever due, until the signal aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (this.#renewAt === undefined) await this.ensure(signal);
+        else {
+          await this.#sleepUntilDue(signal);
+          await this.#obtain(signal);
+        }
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures++;
+        if (!(await this.#backOff(error, failures, signal))) return;
+      }
+    }
+  }
+
+  async #ensure(signal: AbortSignal): Promise<CertificateBundle> {
+    const current = this.bundle.value;
+    const now = this.#options.clock.now();
+    if (current && this.#renewAt !== undefined && now < this.#renewAt && now < current.notAfter)
+      return current;
+    if (!this.#adoptionTried) {
+      this.#adoptionTried = true;
+      const adopted = await this.#adopt();
+      if (adopted) return adopted;
+    }
+    return this.#obtain(signal);
+  }
+
+  async #adopt(): Promise<CertificateBundle | undefined> {
+    const { config, store, clock, random } = this.#options;
+    const stored = await store.load(config.name);
+    if (stored.status === 'missing') return undefined;
+    if (stored.status === 'invalid') {
+      this.#log.warn({ reason: stored.reason }, 'stored certificate unreadable');
+      return undefined;
+    }
+    const { bundle } = stored;
+    if (keyMatches(bundle.privateKey, config.keyType, config.keyBits)) this.#keptKey = bundle.privateKey;
+    const verdict = judgeAdoption(bundle, {
+      config,
+      fingerprint: this.#fingerprint,
+      now: clock.now(),
+      random,
+    });
+    if (!verdict.adopt) {
+      this.#log.info(
+        { serial: bundle.serialNumber, reason: verdict.reason },
+        'stored certificate not adopted',
+      );
+      return undefined;
+    }
+    this.#publish(bundle, verdict.renewAt);
+    this.#log.info(this.#fields(bundle), 'certificate adopted');
+    this.#emit({ type: 'adopted', ...this.#eventFields(bundle) });
+    return bundle;
+  }
+
+  async #obtain(signal: AbortSignal): Promise<CertificateBundle> {
+    const { config, issuer, clock, random, store } = this.#options;
+    const { bundle, warnings } = await obtainBundle({
+      config,
+      issuer,
+      now: () => clock.now(),
+      fingerprint: this.#fingerprint,
+      currentKey: this.bundle.value?.privateKey ?? this.#keptKey,
+      signal,
+    });
+    for (const warning of warnings) this.#log.warn({ warning }, 'vault warning');
+    try {
+      await store.save(bundle);
+    } catch (error) {
+      // The certificate is good and the old one may be expiring: use it, and only lose adoption after a restart.
+      this.#log.error(
+        { error: errorMessage(error), cause: causeOf(error) },
+        'certificate not saved to state_dir',
+      );
+    }
+    this.#publish(bundle, renewAt(bundle, renewPolicyOf(config), random));
+    this.#log.info(this.#fields(bundle), 'certificate issued');
+    this.#emit({ type: 'issued', ...this.#eventFields(bundle) });
+    return bundle;
+  }
+
+  async #sleepUntilDue(signal: AbortSignal): Promise<void> {
+    const { clock, backoff } = this.#options;
+    const current = this.bundle.value;
+    // Never renew sooner than the minimum backoff after the last issuance, even if Vault hands out certificates
+    // too short to schedule sensibly: that would be a hot loop against Vault.
+    const dueAt = Math.max(this.#renewAt ?? 0, (current?.obtainedAt ?? 0) + backoff.minMs);
+    const wait = dueAt - clock.now();
+    if (wait <= 0) return;
+    this.#log.debug({ renew_at: iso(dueAt) }, 'renewal scheduled');
+    this.#emit({ type: 'scheduled', certificate: this.#options.config.name, renewAt: dueAt });
+    await clock.sleep(wait, signal);
+  }
+
+  /** Waits before the next attempt; false when the signal aborted the wait. */
+  async #backOff(error: unknown, attempt: number, signal: AbortSignal): Promise<boolean> {
+    const { clock, backoff, random, config } = this.#options;
+    const permanent = error instanceof CertificateCheckError;
+    const notAfter = this.bundle.value?.notAfter;
+    const delay = retryDelay({ attempt, permanent, policy: backoff, now: clock.now(), notAfter }, random);
+    const fields = {
+      error: errorMessage(error),
+      code: codeOf(error),
+      attempt,
+      retry_in_ms: Math.round(delay),
+    };
+    this.#log.error(fields, permanent ? 'certificate rejected' : 'certificate request failed');
+    this.#emit({ type: 'failed', certificate: config.name, error, retryInMs: delay });
+    try {
+      await clock.sleep(delay, signal);
+      return true;
+    } catch (sleepError) {
+      if (signal.aborted) return false;
+      throw sleepError;
+    }
+  }
+
+  #publish(bundle: CertificateBundle, due: number): void {
+    this.#renewAt = due;
+    this.bundle.set(bundle);
+  }
+
+  #emit(event: CertificateEvent): void {
+    try {
+      this.#options.onEvent?.(event);
+    } catch (error) {
+      this.#log.error({ error: errorMessage(error) }, 'certificate event listener failed');
+    }
+  }
+
+  #eventFields(bundle: CertificateBundle) {
+    return {
+      certificate: bundle.name,
+      serialNumber: bundle.serialNumber,
+      notAfter: bundle.notAfter,
+      renewAt: this.#renewAt ?? bundle.notAfter,
+    };
+  }
+
+  #fields(bundle: CertificateBundle): Record<string, string> {
+    return {
+      serial: bundle.serialNumber,
+      not_after: iso(bundle.notAfter),
+      renew_at: iso(this.#renewAt ?? 0),
+    };
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function causeOf(error: unknown): string | undefined {
+  return error instanceof Error && error.cause !== undefined ? errorMessage(error.cause) : undefined;
+}
