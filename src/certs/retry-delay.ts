@@ -17,8 +17,8 @@ export const RETRY_SHARE_OF_TIME_LEFT = 0.1;
 
 /**
  * How long to wait before trying again: exponential backoff with jitter, but never more than a tenth of the time
- * the current certificate has left (a 1-hour certificate is retried within minutes, not after a 5-minute-plus
- * gap per attempt) and never less than the policy's minimum, so a failing Vault is not hammered near expiry.
+ * the current certificate has left (a 1-hour certificate renewed at 2/3 is retried at least every 2 minutes,
+ * whatever max_backoff says), and never less than the policy's minimum, so Vault is not hammered near expiry.
  * A permanent failure starts at the longest wait instead of the shortest.
  */
 export function retryDelay(input: RetryInput, random: () => number): number {
