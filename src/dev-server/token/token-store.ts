@@ -3,14 +3,14 @@
 // without timers.
 
 import type { AuthBlock, DevClock, TokenEntry, TokenStore } from '../types.js';
-import type { CreatedToken, RoleLimits, TokenSpec } from './token-spec.js';
-
-export type { CreatedToken, RoleLimits, TokenSpec } from './token-spec.js';
 import { badRequest } from '../types.js';
 import { newAccessor, newTokenId, newUuid } from './token-ids.js';
+import type { CreatedToken, RoleLimits, TokenSpec } from './token-spec.js';
 import { authBlockOf } from './token-views.js';
 import { calculateTtl, effectiveTtls } from './ttl-math.js';
 import type { MountTtlConfig } from './ttl-math.js';
+
+export type { CreatedToken, RoleLimits, TokenSpec } from './token-spec.js';
 
 /** What the store keeps beside each entry; not part of the shared TokenEntry contract. */
 interface SideInfo {
@@ -34,11 +34,6 @@ export class MemoryTokenStore implements TokenStore {
   constructor(clock: DevClock, system: { defaultLeaseTtl: number; maxLeaseTtl: number }) {
     this.#clock = clock;
     this.#system = { ...system };
-  }
-
-  /** The clock the store judges expiry by (backends use it for their own TTLs, e.g. secret IDs). */
-  get clock(): DevClock {
-    return this.#clock;
   }
 
   /** The live token with this id; an expired token (or one whose parent expired) is revoked and not returned. */
