@@ -92,8 +92,8 @@ export class CertificateSource {
   async #ensure(signal: AbortSignal): Promise<CertificateBundle> {
     const current = this.bundle.value;
     const now = this.#options.clock.now();
-    if (current && this.#renewAt !== undefined && now < this.#renewAt && now < current.notAfter)
-      return current;
+    const stillGood = current && this.#renewAt !== undefined && now < this.#renewAt && now < current.notAfter;
+    if (stillGood) return current;
     if (!this.#adoptionTried) {
       this.#adoptionTried = true;
       const adopted = await this.#adopt();
