@@ -1,0 +1,20 @@
+// Which backend serves which mount type, and in which table (`sys/mounts` or `sys/auth`) it may be enabled.
+
+import { createAppRoleBackendFactory } from '../auth/approle-backend.js';
+import { createJwtBackendFactory } from '../auth/jwt-backend.js';
+import { createKubernetesBackendFactory } from '../auth/kubernetes-backend.js';
+import { createKvBackend } from '../kv/kv-backend.js';
+import { createTokenBackendFactory } from '../token/token-backend.js';
+import type { MemoryTokenStore } from '../token/token-store.js';
+import type { RegisteredBackend } from './mount-table.js';
+
+/** Every backend type of the dev server; the token-minting ones share `store`. */
+export function createBackendRegistry(store: MemoryTokenStore): Map<string, RegisteredBackend> {
+  return new Map<string, RegisteredBackend>([
+    ['kv', { class: 'secret', factory: createKvBackend }],
+    ['token', { class: 'auth', factory: createTokenBackendFactory(store) }],
+    ['approle', { class: 'auth', factory: createAppRoleBackendFactory(store) }],
+    ['kubernetes', { class: 'auth', factory: createKubernetesBackendFactory(store) }],
+    ['jwt', { class: 'auth', factory: createJwtBackendFactory(store) }],
+  ]);
+}
