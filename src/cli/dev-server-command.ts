@@ -1,8 +1,140 @@
-import type { Command } from './cli-io.js';
-import { EXIT } from './cli-io.js';
+// `certagent dev-server`: a Vault-compatible, in-memory server for tests and the quick start. Prints the
+// environment a Vault client needs on stdout, warns on stderr that it is not a real Vault, and runs until
+// SIGTERM/SIGINT.
 
-// Replaced by the dev server work (issue 2).
-export const devServerCommand: Command = async (_args, io) => {
-  io.stderr.write('certagent dev-server: not built yet\n');
-  return EXIT.failure;
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDevServer } from '../dev-server/index.js';
+import type { DevServer } from '../dev-server/index.js';
+import { UsageError, errorMessage } from '../lib/errors.js';
+import type { CliIo, Command } from './cli-io.js';
+import { EXIT } from './cli-io.js';
+import { installSignalHandlers } from './signals.js';
+
+const USAGE =
+  'Usage: certagent dev-server [--listen 127.0.0.1:8200] [--root-token TOKEN] [--tls] [--allow-non-loopback]\n';
+
+const WARNING = `WARNING: this is the certagent DEV SERVER, not a real Vault.
+  - Everything is kept in memory and lost when it stops; nothing is persisted.
+  - JWT and Kubernetes logins decode tokens WITHOUT verifying their signatures.
+  - Its root token and unseal key are printed on stdout. Never use this server in production.
+`;
+
+/** What the command line asked for. */
+export interface DevServerArgs {
+  readonly host: string;
+  readonly port: number;
+  readonly rootToken: string | undefined;
+  readonly tls: boolean;
+  readonly allowNonLoopback: boolean;
+}
+
+/** Runs the dev server until a stop signal; 0 after a clean stop, 1 if it cannot start, 2 on bad flags. */
+export const devServerCommand: Command = async (args, io) => {
+  let parsed: DevServerArgs;
+  try {
+    parsed = parseDevServerArgs(args);
+  } catch (error) {
+    io.stderr.write(`certagent dev-server: ${errorMessage(error)}\n${USAGE}`);
+    return EXIT.usage;
+  }
+  if (!isLoopback(parsed.host)) {
+    if (!parsed.allowNonLoopback) {
+      io.stderr.write(
+        `certagent dev-server: refusing to listen on non-loopback address ${parsed.host}: the dev server has a ` +
+          'printed root token and no persistence; pass --allow-non-loopback if you really mean it\n',
+      );
+      return EXIT.usage;
+    }
+    io.stderr.write(`WARNING: the dev server listens on ${parsed.host}, reachable from other machines.\n`);
+  }
+  return runUntilStopped(parsed, io);
 };
+
+/** Parses the flags; throws UsageError on anything unknown or malformed. */
+export function parseDevServerArgs(args: string[]): DevServerArgs {
+  let values: { listen?: string; 'root-token'?: string; tls?: boolean; 'allow-non-loopback'?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        listen: { type: 'string' },
+        'root-token': { type: 'string' },
+        tls: { type: 'boolean' },
+        'allow-non-loopback': { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(errorMessage(error), { cause: error });
+  }
+  const rootToken = values['root-token'];
+  if (rootToken !== undefined && rootToken.trim() === '')
+    throw new UsageError('--root-token must not be empty');
+  return {
+    ...parseListenAddress(values.listen ?? '127.0.0.1:8200'),
+    rootToken,
+    tls: values.tls ?? false,
+    allowNonLoopback: values['allow-non-loopback'] ?? false,
+  };
+}
+
+/** `host:port`, `[v6]:port`; the port may be 0 (the OS chooses). */
+export function parseListenAddress(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (match === null || host === undefined || host === '' || port > 65_535) {
+    throw new UsageError(`--listen must be HOST:PORT (e.g. 127.0.0.1:8200), got ${JSON.stringify(text)}`);
+  }
+  if (match[1] !== undefined && isIP(host) !== 6) throw new UsageError(`not an IPv6 address: ${host}`);
+  return { host, port };
+}
+
+/** Loopback only: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+async function runUntilStopped(args: DevServerArgs, io: CliIo): Promise<number> {
+  const signals = installSignalHandlers({});
+  let server: DevServer | undefined;
+  let caDir: string | undefined;
+  try {
+    server = await startDevServer({
+      host: args.host,
+      port: args.port,
+      rootToken: args.rootToken,
+      tls: args.tls,
+    });
+    const lines = [`VAULT_ADDR=${server.address}`, `VAULT_TOKEN=${server.rootToken}`];
+    lines.push(`VAULT_UNSEAL_KEY=${server.unsealKey}`);
+    if (server.caPem !== undefined) {
+      caDir = await mkdtemp(join(tmpdir(), 'certagent-dev-server-'));
+      await writeFile(join(caDir, 'ca.pem'), server.caPem, { mode: 0o644 });
+      lines.push(`VAULT_CACERT=${join(caDir, 'ca.pem')}`);
+    }
+    io.stdout.write(`${lines.join('\n')}\n`);
+    io.stderr.write(WARNING);
+    await stopped(signals.stop);
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr.write(`certagent dev-server: ${errorMessage(error)}\n`);
+    return EXIT.failure;
+  } finally {
+    await server?.close();
+    if (caDir !== undefined) await rm(caDir, { recursive: true, force: true });
+    signals.dispose();
+  }
+}
+
+function stopped(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -1,10 +1,14 @@
-// The dev server's socket: node:http, or node:https with the self-signed certificate, on loopback by default.
-// Every request goes through `serveRequest`; close() also drops keep-alive connections so tests end promptly.
+// The dev server's socket: a TCP (or TLS) listener whose connections reach a node:http server through the
+// FramedConnection, so methods Node cannot parse (Vault's LIST) still arrive. Loopback by default; close() also
+// destroys open connections so tests end promptly.
 
 import { createServer as createHttpServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { FramedConnection } from './framed-connection.js';
+import { ORIGINAL_METHOD_HEADER } from './request-framer.js';
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -27,9 +31,20 @@ export async function listen(
   options: ListenOptions,
   handler: (request: IncomingMessage, response: ServerResponse) => void,
 ): Promise<HttpListener> {
-  const server: Server = options.tls
-    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler)
-    : createHttpServer(handler);
+  const http = createHttpServer((request, response) => handler(restoreMethod(request), response));
+  const accept = (socket: Socket): void => {
+    http.emit('connection', new FramedConnection(socket));
+  };
+  const server: NetServer = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, accept)
+    : createNetServer(accept);
+  // Raw sockets (under TLS too) are tracked here: the HTTP server's own connection list only covers servers that
+  // listen themselves.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {
@@ -42,13 +57,19 @@ export async function listen(
   return {
     address: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
-    close: () => closeServer(server),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
   };
 }
 
-async function closeServer(server: Server): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeAllConnections();
-  await closed;
+function restoreMethod(request: IncomingMessage): IncomingMessage {
+  const original = request.headers[ORIGINAL_METHOD_HEADER];
+  if (typeof original === 'string') {
+    request.method = original;
+    delete request.headers[ORIGINAL_METHOD_HEADER];
+  }
+  return request;
 }
