@@ -5,7 +5,7 @@ import { DurationParseError, parseVaultDurationMs } from '../../lib/duration.js'
 import type { MountClass } from '../core/mount-table.js';
 import { withSlash } from '../core/mount-table.js';
 import type { DevResponse, MountEntry } from '../types.js';
-import { badRequest } from '../types.js';
+import { VaultApiError, badRequest } from '../types.js';
 import type { SysContext } from './sys-context.js';
 import { VAULT_VERSION } from './sys-context.js';
 
@@ -24,6 +24,20 @@ export function listMounts(context: SysContext, mountClass: MountClass): DevResp
 /** GET `sys/mounts/<path>` or `sys/auth/<path>`: one mount's entry. */
 export function readMount(context: SysContext, mountClass: MountClass, path: string): DevResponse {
   return logical(mountInfo(existing(context, mountClass, path)));
+}
+
+/**
+ * GET `sys/internal/ui/mounts/<path>`: the mount a request path falls under (the Vault CLI's `kv` commands ask it
+ * whether a mount is KV v1 or v2). Vault answers a path under no mount with its preflight 403.
+ */
+export function mountOfPath(context: SysContext, path: string): DevResponse {
+  const route = context.mounts.route(path);
+  if (route === undefined) {
+    throw new VaultApiError(403, [
+      `preflight capability check returned 403, please ensure client's policies grant access to path ${JSON.stringify(path)}`,
+    ]);
+  }
+  return logical({ ...mountInfo(route.entry), path: route.entry.path });
 }
 
 /** POST `sys/mounts/<path>` or `sys/auth/<path>`: enable (204). */

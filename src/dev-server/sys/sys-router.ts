@@ -8,7 +8,15 @@ import type { DevResponse, Operation } from '../types.js';
 import { unsupportedOperation, unsupportedPath } from '../types.js';
 import type { SysContext } from './sys-context.js';
 import { addFault, clearFaults, clearRequests, listFaults, readRequests } from './sys-dev.js';
-import { disableMount, enableMount, listMounts, readMount, readTune, writeTune } from './sys-mounts.js';
+import {
+  disableMount,
+  enableMount,
+  listMounts,
+  mountOfPath,
+  readMount,
+  readTune,
+  writeTune,
+} from './sys-mounts.js';
 import { lookupWrapping, unwrap, wrapData } from './sys-wrapping.js';
 
 type Handler = (context: SysContext, request: ParsedRequest, param: string) => DevResponse;
@@ -45,6 +53,7 @@ const mountRoutes = (table: 'mounts' | 'auth'): SysRoute[] => {
 const ROUTES: SysRoute[] = [
   ...mountRoutes('mounts'),
   ...mountRoutes('auth'),
+  route('^internal/ui/mounts/(.+)$', 'token', false, { read: (c, _r, p) => mountOfPath(c, p) }),
   route('^wrapping/wrap$', 'token', true, { update: (_c, r) => wrapData(r.data, r.wrapTtl) }),
   route('^wrapping/unwrap$', 'none', false, {
     update: (c, r) => unwrap(c.wrapping, c.tokens, r.token, r.data),

@@ -209,3 +209,15 @@ describe('sys/auth', () => {
     ]);
   });
 });
+
+describe('sys/internal/ui/mounts', () => {
+  it('tells which mount a path is under (how the Vault CLI tells KV v1 from v2)', async () => {
+    const reply = await callVault(server(), 'GET', 'sys/internal/ui/mounts/secret/app/db');
+    expect(reply.json.data).toMatchObject({ path: 'secret/', type: 'kv', options: { version: '2' } });
+    const none = await callVault(server(), 'GET', 'sys/internal/ui/mounts/nothing/here');
+    expect(none.status).toBe(403);
+    expect(
+      (await callVault(server(), 'GET', 'sys/internal/ui/mounts/secret/x', { token: null })).status,
+    ).toBe(403);
+  });
+});
