@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** What to write: the final content, mode and (optionally) owner of one file. */
+export interface WriteFileAtomicInput {
+  readonly path: string;
+  readonly contents: string | Uint8Array;
+  readonly mode: number;
+  readonly uid?: number | undefined;
+  readonly gid?: number | undefined;
+}
+
+/** Whether the file on disk was replaced. */
+export interface WriteFileAtomicResult {
+  readonly changed: boolean;
+}
+
+const PERMISSION_BITS = 0o7777;
+
+/**
+ * Replaces a file so that a reader sees either the old or the new content, never a mix, and a key is never
+ * readable by more than intended, not even for an instant: the temp file is created in the same directory with
+ * the final mode (O_EXCL, then fchmod to defeat the umask), written, fsynced and chowned before the rename, and the
+ * directory is fsynced after it. A file that already has this content, mode and owner is not touched at all, so
+ * its mtime and inode stay (readers watching it see nothing).
+ */
+export async function writeFileAtomic(input: WriteFileAtomicInput): Promise<WriteFileAtomicResult> {
+  const contents = typeof input.contents === 'string' ? Buffer.from(input.contents, 'utf8') : input.contents;
+  const mode = input.mode & PERMISSION_BITS;
+  if (await isAlreadyWritten(input, contents, mode)) return { changed: false };
+
+  const dir = dirname(input.path);
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const tempPath = join(dir, `.${basename(input.path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  try {
+    try {
+      await handle.chmod(mode);
+      await handle.writeFile(contents);
+      await handle.sync();
+      if (input.uid !== undefined || input.gid !== undefined) {
+        await handle.chown(input.uid ?? -1, input.gid ?? -1);
+      }
+    } finally {
+      await handle.close();
+    }
+    await rename(tempPath, input.path);
+  } catch (error) {
+    await unlink(tempPath).catch(() => undefined);
+    throw error;
+  }
+  await syncDirectory(dir);
+  return { changed: true };
+}
+
+async function isAlreadyWritten(
+  input: WriteFileAtomicInput,
+  contents: Uint8Array,
+  mode: number,
+): Promise<boolean> {
+  try {
+    const info = await stat(input.path);
+    if (!info.isFile() || (info.mode & PERMISSION_BITS) !== mode) return false;
+    if (input.uid !== undefined && info.uid !== input.uid) return false;
+    if (input.gid !== undefined && info.gid !== input.gid) return false;
+    if (info.size !== contents.byteLength) return false;
+    return Buffer.from(await readFile(input.path)).equals(contents);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Makes the rename durable; some filesystems refuse fsync on a directory, which is not worth failing over. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // EINVAL/EISDIR on some filesystems: the rename itself already happened.
+  } finally {
+    await handle.close();
+  }
+}
