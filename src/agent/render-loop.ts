@@ -1,0 +1,89 @@
+import type { Logger } from 'pino';
+import type { CertificateBundle } from '../certs/bundle.js';
+import type { BackoffPolicy } from '../lib/backoff.js';
+import { backoffDelay } from '../lib/backoff.js';
+import type { Clock } from '../lib/clock.js';
+import { errorMessage } from '../lib/errors.js';
+import type { Latest } from '../lib/latest.js';
+import { currentVersions, waitForChange } from './wait-for-change.js';
+
+/** How a render pass ended, as far as the loop cares: whether it needs to be tried again. */
+export interface PassOutcome {
+  /** false: something failed (render, write, check or command) and the pass should be retried later. */
+  readonly ok: boolean;
+}
+
+/** Renders every template from the given bundles, writes what changed and runs the due commands. */
+export type RenderPass = (
+  bundles: ReadonlyMap<string, CertificateBundle>,
+  signal: AbortSignal,
+) => Promise<PassOutcome>;
+
+/** What the render loop follows and how it retries. */
+export interface RenderLoopOptions {
+  /** The published bundle of every certificate, by name. */
+  readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
+  readonly render: RenderPass;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly backoff: BackoffPolicy;
+  readonly logger: Logger;
+}
+
+/** The bundles published so far, by certificate name (certificates without one yet are left out). */
+export function snapshotBundles(
+  bundles: ReadonlyMap<string, Latest<CertificateBundle>>,
+): Map<string, CertificateBundle> {
+  const snapshot = new Map<string, CertificateBundle>();
+  for (const [name, latest] of bundles) if (latest.value !== undefined) snapshot.set(name, latest.value);
+  return snapshot;
+}
+
+/**
+ * Runs a render pass whenever any certificate publishes a new bundle, until the signal aborts. Bundles that
+ * arrive together are handled by one pass (a command configured on several templates runs once). A failed pass
+ * is retried with backoff from the same bundles (never by re-issuing a certificate), or sooner when a new bundle
+ * arrives.
+ */
+export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSignal): Promise<void> {
+  const { bundles, render, clock, random, backoff, logger } = options;
+  let seen = new Map<string, number>();
+  let failures = 0;
+  let retryInMs: number | undefined;
+  while (!signal.aborted) {
+    try {
+      const wait = retryInMs;
+      const woke = await waitForChange(
+        bundles,
+        seen,
+        signal,
+        wait === undefined ? undefined : (inner) => clock.sleep(wait, inner),
+      );
+      if (woke === 'timeout') logger.info({ attempt: failures + 1 }, 'retrying the render pass');
+    } catch (error) {
+      if (signal.aborted) return;
+      throw error;
+    }
+    const versions = currentVersions(bundles);
+    let outcome: PassOutcome;
+    try {
+      outcome = await render(snapshotBundles(bundles), signal);
+    } catch (error) {
+      if (signal.aborted) return;
+      logger.error({ error: errorMessage(error) }, 'render pass failed');
+      outcome = { ok: false };
+    }
+    seen = versions;
+    if (outcome.ok) {
+      failures = 0;
+      retryInMs = undefined;
+    } else {
+      failures++;
+      retryInMs = backoffDelay(failures, backoff, random);
+      logger.warn(
+        { attempt: failures, retry_in_ms: Math.round(retryInMs) },
+        'render pass incomplete; previous files kept, will retry',
+      );
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Latest } from '../lib/latest.js';
+
+/** What a consumer has seen of each value it follows: the `version` of each Latest. */
+export type SeenVersions = ReadonlyMap<string, number>;
+
+/** The current version of every value, to remember as seen once they have been handled. */
+export function currentVersions<T>(values: ReadonlyMap<string, Latest<T>>): Map<string, number> {
+  return new Map([...values].map(([name, latest]) => [name, latest.version]));
+}
+
+/** True when any value has a version the consumer has not handled yet. */
+export function hasUnseen<T>(values: ReadonlyMap<string, Latest<T>>, seen: SeenVersions): boolean {
+  return [...values].some(([name, latest]) => latest.version > (seen.get(name) ?? 0));
+}
+
+/**
+ * Resolves once any of `values` changes past what `seen` records, or once `timeoutMs` passes (when given), or
+ * rejects when the signal aborts. Every inner wait is cancelled on the way out, so no listener is left behind.
+ */
+export async function waitForChange<T>(
+  values: ReadonlyMap<string, Latest<T>>,
+  seen: SeenVersions,
+  signal: AbortSignal,
+  timeout?: (signal: AbortSignal) => Promise<void>,
+): Promise<'changed' | 'timeout'> {
+  signal.throwIfAborted();
+  if (hasUnseen(values, seen)) return 'changed';
+  const inner = new AbortController();
+  const onAbort = (): void => inner.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const waits: Promise<'changed' | 'timeout'>[] = [...values].map(([name, latest]) =>
+      latest.next(seen.get(name) ?? 0, inner.signal).then(() => 'changed' as const),
+    );
+    if (timeout) waits.push(timeout(inner.signal).then(() => 'timeout' as const));
+    return await Promise.race(waits);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    inner.abort(new DOMException('wait settled', 'AbortError'));
+    signal.throwIfAborted();
+  }
+}
