@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { TokenProvider } from '../auth/token-provider.js';
+import type { CertificateBundle } from '../certs/bundle.js';
+import { errorMessage } from '../lib/errors.js';
+import type { Latest } from '../lib/latest.js';
+import { isAbortError } from '../lib/task-group.js';
+import type { PassOutcome, RenderPass } from './render-loop.js';
+import { snapshotBundles } from './render-loop.js';
+
+/** What `--once` needs of a certificate source. */
+export interface OnceSource {
+  readonly bundle: Latest<CertificateBundle>;
+  ensure(signal: AbortSignal): Promise<CertificateBundle>;
+}
+
+/** How a single run went. */
+export interface OnceReport {
+  /** Every certificate valid and every template rendered, with its checks and commands successful. */
+  readonly ok: boolean;
+  /** Names of the certificates that could not be made valid. */
+  readonly failedCertificates: readonly string[];
+  readonly pass: PassOutcome | undefined;
+}
+
+/**
+ * `run --once`: keep the token alive just long enough, make every certificate valid (adopted or obtained with a
+ * single attempt each, side by side), render every template once and run the due commands. Certificates that
+ * could be had are still rendered when another one failed, so an init container leaves as much in place as it
+ * can; the report says it was not a success.
+ */
+export async function runOnce(
+  parts: {
+    readonly tokens: TokenProvider;
+    readonly sources: ReadonlyMap<string, OnceSource>;
+    readonly render: RenderPass;
+    readonly logger: Logger;
+  },
+  signal: AbortSignal,
+): Promise<OnceReport> {
+  const { tokens, sources, render, logger } = parts;
+  const tokenStop = new AbortController();
+  const onAbort = (): void => tokenStop.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  // A token provider that gives up (exit_on_err, no token at all) ends the attempt instead of leaving it waiting.
+  const tokenFailed = new AbortController();
+  const work = AbortSignal.any([signal, tokenFailed.signal]);
+  const tokenRun = tokens.run(tokenStop.signal).catch((error: unknown) => {
+    if (tokenStop.signal.aborted && isAbortError(error)) return;
+    logger.error({ error: errorMessage(error) }, 'no Vault token');
+    tokenFailed.abort(error);
+  });
+  try {
+    const names = [...sources.keys()];
+    const results = await Promise.allSettled([...sources.values()].map((source) => source.ensure(work)));
+    signal.throwIfAborted();
+    const failedCertificates = names.filter((_, index) => results[index]!.status === 'rejected');
+    results.forEach((result, index) => {
+      if (result.status === 'rejected' && !tokenFailed.signal.aborted) {
+        logger.error(
+          { certificate: names[index], error: errorMessage(result.reason) },
+          'certificate not obtained',
+        );
+      }
+    });
+    const bundles = snapshotBundles(new Map([...sources].map(([name, source]) => [name, source.bundle])));
+    const pass = bundles.size > 0 ? await render(bundles, signal) : undefined;
+    const ok = failedCertificates.length === 0 && (pass?.ok ?? true);
+    return { ok, failedCertificates, pass };
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    tokenStop.abort(new DOMException('run --once finished', 'AbortError'));
+    await tokenRun;
+  }
+}

@@ -1,0 +1,130 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { runOnce } from '../../../src/agent/run-once.js';
+import type { OnceSource } from '../../../src/agent/run-once.js';
+import type { TokenProvider } from '../../../src/auth/token-provider.js';
+import type { CertificateBundle } from '../../../src/certs/bundle.js';
+import { Latest } from '../../../src/lib/latest.js';
+
+const logger = pino({ level: 'silent' });
+
+function source(name: string, outcome: 'ok' | 'fail' | 'wait-for-abort'): OnceSource & { asked: number } {
+  const bundle = new Latest<CertificateBundle>();
+  const result = {
+    bundle,
+    asked: 0,
+    ensure: async (signal: AbortSignal): Promise<CertificateBundle> => {
+      result.asked++;
+      if (outcome === 'fail') throw new Error(`${name}: permission denied`);
+      if (outcome === 'wait-for-abort') {
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      }
+      const value = { name, serialNumber: `${name}-1` } as unknown as CertificateBundle;
+      bundle.set(value);
+      return value;
+    },
+  };
+  return result;
+}
+
+function tokens(run: (signal: AbortSignal) => Promise<void>): TokenProvider & { stopped: boolean } {
+  const provider = {
+    token: new Latest<string>(),
+    stopped: false,
+    current: async () => 't',
+    reportInvalid: () => undefined,
+    run: async (signal: AbortSignal) => {
+      try {
+        await run(signal);
+      } finally {
+        provider.stopped = true;
+      }
+    },
+  };
+  return provider;
+}
+
+const untilAbort = (signal: AbortSignal) =>
+  new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+
+describe('runOnce', () => {
+  it('ensures every certificate, renders once with all bundles, and stops the token provider', async () => {
+    const seen: string[][] = [];
+    const provider = tokens(untilAbort);
+    const report = await runOnce(
+      {
+        tokens: provider,
+        sources: new Map([
+          ['a', source('a', 'ok')],
+          ['b', source('b', 'ok')],
+        ]),
+        render: async (bundles) => {
+          seen.push([...bundles.keys()]);
+          return { ok: true };
+        },
+        logger,
+      },
+      new AbortController().signal,
+    );
+    expect(report).toEqual({ ok: true, failedCertificates: [], pass: { ok: true } });
+    expect(seen).toEqual([['a', 'b']]);
+    expect(provider.stopped).toBe(true);
+  });
+
+  it('still renders the certificates it got when another failed, and reports failure', async () => {
+    const seen: string[][] = [];
+    const report = await runOnce(
+      {
+        tokens: tokens(untilAbort),
+        sources: new Map([
+          ['a', source('a', 'fail')],
+          ['b', source('b', 'ok')],
+        ]),
+        render: async (bundles) => {
+          seen.push([...bundles.keys()]);
+          return { ok: true };
+        },
+        logger,
+      },
+      new AbortController().signal,
+    );
+    expect(report.ok).toBe(false);
+    expect(report.failedCertificates).toEqual(['a']);
+    expect(seen).toEqual([['b']]);
+  });
+
+  it('reports a failed render pass as a failure', async () => {
+    const report = await runOnce(
+      {
+        tokens: tokens(untilAbort),
+        sources: new Map([['a', source('a', 'ok')]]),
+        render: async () => ({ ok: false }),
+        logger,
+      },
+      new AbortController().signal,
+    );
+    expect(report.ok).toBe(false);
+  });
+
+  it('gives up instead of waiting when the token provider fails for good', async () => {
+    const waiting = source('a', 'wait-for-abort');
+    let rendered = false;
+    const report = await runOnce(
+      {
+        tokens: tokens(async () => {
+          throw new Error('login failed and exit_on_err is set');
+        }),
+        sources: new Map([['a', waiting]]),
+        render: async () => {
+          rendered = true;
+          return { ok: true };
+        },
+        logger,
+      },
+      new AbortController().signal,
+    );
+    expect(report.ok).toBe(false);
+    expect(report.failedCertificates).toEqual(['a']);
+    expect(rendered).toBe(false);
+  });
+});
