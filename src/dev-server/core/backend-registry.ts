@@ -4,6 +4,7 @@ import { createAppRoleBackendFactory } from '../auth/approle-backend.js';
 import { createJwtBackendFactory } from '../auth/jwt-backend.js';
 import { createKubernetesBackendFactory } from '../auth/kubernetes-backend.js';
 import { createKvBackend } from '../kv/kv-backend.js';
+import { createPkiBackend } from '../pki/pki-backend.js';
 import { createTokenBackendFactory } from '../token/token-backend.js';
 import type { MemoryTokenStore } from '../token/token-store.js';
 import type { RegisteredBackend } from './mount-table.js';
@@ -12,6 +13,7 @@ import type { RegisteredBackend } from './mount-table.js';
 export function createBackendRegistry(store: MemoryTokenStore): Map<string, RegisteredBackend> {
   return new Map<string, RegisteredBackend>([
     ['kv', { class: 'secret', factory: createKvBackend }],
+    ['pki', { class: 'secret', factory: createPkiBackend }],
     ['token', { class: 'auth', factory: createTokenBackendFactory(store) }],
     ['approle', { class: 'auth', factory: createAppRoleBackendFactory(store) }],
     ['kubernetes', { class: 'auth', factory: createKubernetesBackendFactory(store) }],
