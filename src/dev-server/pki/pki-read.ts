@@ -29,7 +29,7 @@ export async function readEndpoint(
       return issuer ? raw('application/pkix-cert', issuer.pem) : { kind: 'empty' };
     case 'crl/pem': {
       const crl = await state.crl(nowMs);
-      return crl ? raw('application/x-pem-file', crl.toString('pem').trim()) : { kind: 'empty' };
+      return crl ? raw('application/x-pem-file', crlPem(crl.rawData)) : { kind: 'empty' };
     }
     case 'crl': {
       const crl = await state.crl(nowMs);
@@ -64,10 +64,22 @@ async function readCert(state: PkiState, rest: string, nowMs: number): Promise<D
 
 async function pemFor(state: PkiState, serial: string, nowMs: number): Promise<string | undefined> {
   if (serial === 'ca' || serial === 'ca_chain') return state.defaultIssuer?.pem;
-  if (serial === 'crl') return (await state.crl(nowMs))?.toString('pem').trim();
+  if (serial === 'crl') {
+    const crl = await state.crl(nowMs);
+    return crl && crlPem(crl.rawData);
+  }
   return state.find(serial)?.pem;
 }
 
 function raw(contentType: string, body: string | Uint8Array): DevResponse {
   return { kind: 'raw', contentType, body };
+}
+
+/** PEM with the `X509 CRL` label OpenSSL and Go expect (the library writes a bare `CRL`). */
+export function crlPem(der: ArrayBuffer): string {
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
+  return ['-----BEGIN X509 CRL-----', ...lines, '-----END X509 CRL-----'].join('\n');
 }
