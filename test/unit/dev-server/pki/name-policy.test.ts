@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRequestedNames, nameAllowed } from '../../../../src/dev-server/pki/name-policy.js';
+import type { RequestedNames } from '../../../../src/dev-server/pki/name-policy.js';
 import type { PkiRole } from '../../../../src/dev-server/pki/pki-roles.js';
 import { defaultRole, writeRole } from '../../../../src/dev-server/pki/pki-roles.js';
 import { VaultApiError } from '../../../../src/dev-server/types.js';
@@ -66,10 +67,16 @@ function errorOf(fn: () => void): string {
   throw new Error('expected a 400');
 }
 
-const names = { commonName: 'www.example.com', dnsNames: [], emails: [], ipSans: [], uriSans: [] };
+const names: RequestedNames = {
+  commonName: 'www.example.com',
+  dnsNames: [],
+  emails: [],
+  ipSans: [],
+  uriSans: [],
+};
 
 describe("checkRequestedNames: Vault's exact errors", () => {
-  it.each<[string, PkiRole, Partial<typeof names>, 'api' | 'csr', string]>([
+  it.each<[string, PkiRole, Partial<RequestedNames>, 'api' | 'csr', string]>([
     [
       'cn',
       subdomains,
