@@ -1,0 +1,225 @@
+import type { Logger } from 'pino';
+import type { CertificateBundle } from '../certs/bundle.js';
+import type { CommandSpec, TemplateConfig } from '../config/runtime-config.js';
+import type { CommandRunner } from '../exec/run-command.js';
+import { describeCommand, runCommand as defaultRunner, succeeded } from '../exec/run-command.js';
+import { errorMessage } from '../lib/errors.js';
+import { templateContext } from '../templates/template-context.js';
+import type { TemplateEngine } from '../templates/template-engine.js';
+import type { PlannedFile } from './render-plan.js';
+import { planFile, restoreFile, writePlanned } from './render-plan.js';
+
+/** What one pass is given. */
+export interface RenderPassInput {
+  readonly templates: readonly TemplateConfig[];
+  /** The latest bundle of each certificate; templates of a certificate without one are `pending`. */
+  readonly bundles: ReadonlyMap<string, CertificateBundle>;
+  readonly engine: TemplateEngine;
+  readonly runCommand?: CommandRunner;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+/** What happened to one template. */
+export interface TemplateOutcome {
+  readonly destination: string;
+  readonly certificate: string;
+  readonly result: 'written' | 'unchanged' | 'error' | 'pending';
+  readonly error?: string;
+  /** The serial of the certificate the file now holds (written or unchanged). */
+  readonly serial?: string;
+}
+
+/** What happened to one distinct check or command. */
+export interface CommandOutcome {
+  readonly kind: 'check' | 'command';
+  readonly command: string;
+  readonly result: 'success' | 'failure' | 'timeout';
+  readonly exitCode: number | undefined;
+  readonly durationMs: number;
+}
+
+/** The whole pass; metrics and health are derived from it. */
+export interface RenderPassResult {
+  readonly templates: readonly TemplateOutcome[];
+  readonly commands: readonly CommandOutcome[];
+  /** Every template written or unchanged (or pending) and every check and command successful. */
+  readonly ok: boolean;
+  /** A check or command failed (or a write did) and the files of the pass were put back as they were. */
+  readonly rolledBack: boolean;
+}
+
+/**
+ * One pass of DESIGN §2 "Files": render every template; if any template of a certificate fails, write none of
+ * that certificate's files (a new key never lands beside an old certificate); write what changed, key files
+ * first; then run the checks of the changed templates and, if they pass, each distinct command once, in config
+ * order. A failing check, command or write puts every file of the pass back as it was.
+ */
+export async function runRenderPass(input: RenderPassInput): Promise<RenderPassResult> {
+  const { templates, logger } = input;
+  const outcomes = new Map<TemplateConfig, TemplateOutcome>();
+  const plans: { template: TemplateConfig; plan: PlannedFile }[] = [];
+  const failedCertificates = new Set<string>();
+
+  const rendered = await Promise.all(templates.map((template) => renderOne(input, template)));
+  rendered.forEach((entry, index) => {
+    if (entry.kind === 'error') failedCertificates.add(templates[index]!.certificate);
+  });
+  for (const [index, template] of templates.entries()) {
+    const entry = rendered[index]!;
+    const base = { destination: template.destination, certificate: template.certificate };
+    if (entry.kind === 'pending') outcomes.set(template, { ...base, result: 'pending' });
+    else if (entry.kind === 'error') outcomes.set(template, { ...base, result: 'error', error: entry.error });
+    else if (failedCertificates.has(template.certificate)) {
+      outcomes.set(template, {
+        ...base,
+        result: 'error',
+        error: 'not written: another template of this certificate failed',
+      });
+    } else {
+      try {
+        plans.push({ template, plan: await planFile(template, entry.contents, entry.serial) });
+      } catch (error) {
+        outcomes.set(template, { ...base, result: 'error', error: errorMessage(error) });
+      }
+    }
+  }
+  for (const { template, plan } of plans) {
+    if (!plan.changed) outcomes.set(template, outcome(template, 'unchanged', plan.serial));
+  }
+
+  const changed = plans.filter(({ plan }) => plan.changed);
+  // Keys first: a reader that sees the new certificate must find its key already in place.
+  const ordered = [...changed].sort((a, b) => Number(b.plan.holdsKey) - Number(a.plan.holdsKey));
+  const written: PlannedFile[] = [];
+  let writeError: string | undefined;
+  for (const { template, plan } of ordered) {
+    try {
+      await writePlanned(plan, template.backup);
+      written.push(plan);
+      logger.info(
+        { destination: plan.path, mode: plan.mode.toString(8).padStart(4, '0'), serial: plan.serial },
+        'file written',
+      );
+    } catch (error) {
+      writeError = `write failed for ${plan.path}: ${errorMessage(error)}`;
+      break;
+    }
+  }
+
+  const commands: CommandOutcome[] = [];
+  let failure = writeError;
+  if (!failure)
+    failure = await runStage(
+      input,
+      'check',
+      changed.map(({ template }) => template),
+      commands,
+    );
+  if (!failure)
+    failure = await runStage(
+      input,
+      'command',
+      changed.map(({ template }) => template),
+      commands,
+    );
+
+  let rolledBack = false;
+  if (failure) {
+    rolledBack = written.length > 0;
+    for (const plan of [...written].reverse()) {
+      await restoreFile(plan).catch((error: unknown) =>
+        logger.error(
+          { destination: plan.path, error: errorMessage(error) },
+          'could not restore the previous file',
+        ),
+      );
+    }
+    if (rolledBack)
+      logger.warn({ reason: failure, files: written.length }, 'pass rolled back: previous files restored');
+    for (const { template } of changed) {
+      outcomes.set(template, {
+        destination: template.destination,
+        certificate: template.certificate,
+        result: 'error',
+        error: failure,
+      });
+    }
+  } else {
+    for (const { template, plan } of changed)
+      outcomes.set(template, outcome(template, 'written', plan.serial));
+  }
+  const list = templates.map((template) => outcomes.get(template)!);
+  const ok = !failure && list.every((entry) => entry.result !== 'error');
+  return { templates: list, commands, ok, rolledBack };
+}
+
+type Rendered =
+  { kind: 'pending' } | { kind: 'error'; error: string } | { kind: 'ok'; contents: string; serial: string };
+
+async function renderOne(input: RenderPassInput, template: TemplateConfig): Promise<Rendered> {
+  const bundle = input.bundles.get(template.certificate);
+  if (!bundle) return { kind: 'pending' };
+  try {
+    const contents = await input.engine.render(
+      template.source,
+      templateContext(bundle),
+      template.destination,
+    );
+    return { kind: 'ok', contents, serial: bundle.serialNumber };
+  } catch (error) {
+    input.logger.error({ destination: template.destination, error: errorMessage(error) }, 'template failed');
+    return { kind: 'error', error: errorMessage(error) };
+  }
+}
+
+/** Runs each distinct check (or command) of the changed templates once, in config order; returns the failure. */
+async function runStage(
+  input: RenderPassInput,
+  kind: 'check' | 'command',
+  changed: readonly TemplateConfig[],
+  outcomes: CommandOutcome[],
+): Promise<string | undefined> {
+  const runner = input.runCommand ?? defaultRunner;
+  const seen = new Set<string>();
+  const due: { spec: CommandSpec; timeoutMs: number }[] = [];
+  for (const template of [...changed].sort((a, b) => a.index - b.index)) {
+    const spec = kind === 'check' ? template.exec?.check : template.exec?.command;
+    if (!spec || !template.exec) continue;
+    const key = JSON.stringify(spec);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    due.push({ spec, timeoutMs: template.exec.timeoutMs });
+  }
+  for (const { spec, timeoutMs } of due) {
+    const result = await runner(spec, { timeoutMs, signal: input.signal });
+    const ok = succeeded(result);
+    const entry: CommandOutcome = {
+      kind,
+      command: describeCommand(spec),
+      result: ok ? 'success' : result.timedOut ? 'timeout' : 'failure',
+      exitCode: result.exitCode,
+      durationMs: Math.round(result.durationMs),
+    };
+    outcomes.push(entry);
+    const fields = {
+      kind,
+      command: entry.command,
+      exit_code: result.exitCode,
+      duration_ms: entry.durationMs,
+      stdout: result.stdout || undefined,
+      stderr: result.stderr || undefined,
+      signal: result.signal,
+    };
+    if (ok) input.logger.info(fields, `${kind} succeeded`);
+    else {
+      input.logger.warn({ ...fields, timed_out: result.timedOut }, `${kind} failed`);
+      return `${kind} ${entry.command} ${entry.result === 'timeout' ? 'timed out' : `exited with ${result.exitCode ?? result.signal ?? 'an error'}`}`;
+    }
+  }
+  return undefined;
+}
+
+function outcome(template: TemplateConfig, result: 'written' | 'unchanged', serial: string): TemplateOutcome {
+  return { destination: template.destination, certificate: template.certificate, result, serial };
+}

@@ -1,0 +1,88 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import type { TemplateSource } from '../config/runtime-config.js';
+import { AgentError } from '../lib/errors.js';
+import type { TemplateContext } from './template-context.js';
+
+/** The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. */
+export const BUILTIN_TEMPLATES = ['cert.pem', 'key.pem', 'ca.pem', 'chain.pem', 'fullchain.pem', 'bundle.pem'] as const;
+
+// From src/templates/ (vitest) and dist/templates/ (built) alike, the package root is two levels up.
+const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
+
+/** A template could not be loaded or rendered. The message names the template, never rendered content. */
+export class TemplateError extends AgentError {
+  readonly destination: string;
+
+  constructor(destination: string, message: string, options?: ErrorOptions) {
+    super('TEMPLATE', `template for ${destination}: ${message}`, options);
+    this.destination = destination;
+  }
+}
+
+type Compiled = (context: TemplateContext) => string;
+
+/**
+ * Handlebars with `strict` (a field the context lacks is an error, never an empty file) and `noEscape` (HTML
+ * escaping would turn the `=` padding of PEM into `&#x3D;`). Templates are compiled once and cached by source.
+ */
+export class TemplateEngine {
+  readonly #handlebars = Handlebars.create();
+  readonly #compiled = new Map<string, Promise<Compiled>>();
+
+  constructor() {
+    // Joins a list with a separator (a newline by default): `{{join ca_chain}}`.
+    this.#handlebars.registerHelper('join', (list: unknown, separator: unknown) => {
+      const items = Array.isArray(list) ? list.map(String) : [];
+      return items.join(typeof separator === 'string' ? separator : '\n');
+    });
+  }
+
+  /** Renders `source` with `context`; `destination` only names the template in errors. */
+  async render(source: TemplateSource, context: TemplateContext, destination: string): Promise<string> {
+    const template = await this.#load(source, destination);
+    try {
+      return template(context);
+    } catch (error) {
+      // Handlebars' messages name the missing field and position, not the data.
+      throw new TemplateError(destination, (error as Error).message.split('\n')[0] ?? 'render failed', {
+        cause: error,
+      });
+    }
+  }
+
+  #load(source: TemplateSource, destination: string): Promise<Compiled> {
+    const key = source.kind === 'inline' ? `inline:${source.contents}` : `${source.kind}:${source.kind === 'file' ? source.path : source.name}`;
+    let compiled = this.#compiled.get(key);
+    if (!compiled) {
+      compiled = this.#compile(source, destination);
+      this.#compiled.set(key, compiled);
+      // A file that could not be read may be fixed later: do not cache the failure.
+      compiled.catch(() => this.#compiled.delete(key));
+    }
+    return compiled;
+  }
+
+  async #compile(source: TemplateSource, destination: string): Promise<Compiled> {
+    let text: string;
+    if (source.kind === 'inline') text = source.contents;
+    else {
+      const path =
+        source.kind === 'file' ? source.path : fileURLToPath(new URL(`${source.name}.hbs`, TEMPLATES_DIR));
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw new TemplateError(destination, `cannot read ${path}`, { cause: error });
+      }
+    }
+    try {
+      const template = this.#handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
+      return (context) => template(context);
+    } catch (error) {
+      throw new TemplateError(destination, (error as Error).message.split('\n')[0] ?? 'does not compile', {
+        cause: error,
+      });
+    }
+  }
+}
