@@ -1,0 +1,75 @@
+import { BUILTIN_TEMPLATES } from '../templates/template-engine.js';
+import { KEY_BITS } from './defaults.js';
+import type { ConfigProblem } from './problems.js';
+
+/**
+ * Checks that relate several keys to each other. They run on the merged YAML value as it is, defensively, even
+ * when the schema found problems elsewhere, so one run reports everything that is wrong.
+ */
+export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
+  const root = asMap(raw);
+  const certificates = asMap(root?.certificates);
+  for (const [name, value] of Object.entries(certificates ?? {})) {
+    const cert = asMap(value);
+    if (!cert) continue;
+    const keyType = typeof cert.key_type === 'string' ? cert.key_type : 'ec';
+    const allowed = KEY_BITS[keyType as keyof typeof KEY_BITS];
+    if (allowed && typeof cert.key_bits === 'number' && !allowed.includes(cert.key_bits)) {
+      problems.push({
+        path: ['certificates', name, 'key_bits'],
+        message: `must be ${allowed.join(' or ')} for ${keyType} keys, got ${cert.key_bits}`,
+      });
+    }
+    if (cert.renew_threshold !== undefined && cert.renew_before !== undefined) {
+      problems.push({
+        path: ['certificates', name, 'renew_before'],
+        message: 'set renew_threshold or renew_before, not both',
+      });
+    }
+  }
+  const templates = Array.isArray(root?.templates) ? root.templates : [];
+  const declared = Object.keys(certificates ?? {});
+  const destinations = new Map<string, number>();
+  templates.forEach((value, index) => {
+    const template = asMap(value);
+    if (!template) return;
+    const at = ['templates', index];
+    if (typeof template.certificate === 'string' && !declared.includes(template.certificate)) {
+      problems.push({
+        path: [...at, 'certificate'],
+        message: `no certificate named ${JSON.stringify(template.certificate)} is declared${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
+      });
+    }
+    const given = (['builtin', 'source', 'contents'] as const).filter((key) => template[key] !== undefined);
+    if (given.length !== 1) {
+      problems.push({
+        path: at,
+        message: `needs exactly one of builtin, source or contents${given.length ? ` (got ${given.join(' and ')})` : ''}`,
+      });
+    }
+    if (
+      typeof template.builtin === 'string' &&
+      !(BUILTIN_TEMPLATES as readonly string[]).includes(template.builtin)
+    ) {
+      problems.push({
+        path: [...at, 'builtin'],
+        message: `must be one of ${BUILTIN_TEMPLATES.join(', ')}, got ${JSON.stringify(template.builtin)}`,
+      });
+    }
+    if (typeof template.destination === 'string') {
+      const first = destinations.get(template.destination);
+      if (first !== undefined) {
+        problems.push({
+          path: [...at, 'destination'],
+          message: `the same file as templates[${first}].destination`,
+        });
+      } else destinations.set(template.destination, index);
+    }
+  });
+}
+
+function asMap(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}

@@ -1,0 +1,46 @@
+// Every default of the configuration, in one place (DESIGN §1.2).
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+export const DEFAULTS = {
+  requestTimeoutMs: 30 * SECOND,
+  maxConcurrentRequests: 8,
+  minBackoffMs: 1 * SECOND,
+  maxBackoffMs: 5 * MINUTE,
+  exitOnErr: false,
+  kubernetesTokenPath: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+  sinkMode: 0o600,
+  certificateMode: 'sign',
+  keyType: 'ec',
+  keyBits: { ec: 256, rsa: 2048, ed25519: 0 },
+  renewThreshold: 0.67,
+  reuseKey: false,
+  templateBackup: false,
+  execTimeoutMs: 30 * SECOND,
+  logLevel: 'info',
+  logFormat: 'json',
+  exitOnRetryFailure: false,
+  stateDir: '/var/lib/certagent',
+} as const;
+
+/** Key sizes each key type accepts. */
+export const KEY_BITS: Readonly<Record<'ec' | 'rsa' | 'ed25519', readonly number[]>> = {
+  ec: [256, 384],
+  rsa: [2048, 3072, 4096],
+  ed25519: [0],
+};
+
+/** The keys each auth method's `config` takes, and which are required. */
+export const METHOD_KEYS: Readonly<
+  Record<string, { required: readonly string[]; optional: readonly string[] }>
+> = {
+  token_file: { required: ['token_file_path'], optional: [] },
+  approle: {
+    required: ['role_id_file_path'],
+    optional: ['secret_id_file_path', 'remove_secret_id_file_after_reading'],
+  },
+  kubernetes: { required: ['role'], optional: ['token_path'] },
+  jwt: { required: ['role', 'path'], optional: [] },
+  cert: { required: [], optional: ['name', 'client_cert', 'client_key'] },
+};

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import { ConfigError } from '../lib/errors.js';
+import { buildRuntimeConfig } from './build-runtime.js';
+import { crossCheck } from './cross-checks.js';
+import { deepFreeze } from './deep-freeze.js';
+import type { ConfigProblem, Position } from './problems.js';
+import { formatProblem } from './problems.js';
+import type { RuntimeConfig } from './runtime-config.js';
+import { configSchema, describe } from './schema.js';
+import type { ConfigPath } from './yaml-source.js';
+import { parseYamlSource } from './yaml-source.js';
+
+/** Where the config is read and how. */
+export interface LoadConfigOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** `run --dev`: no address or token is required (the in-process dev server supplies them). */
+  readonly dev?: boolean;
+}
+
+/**
+ * Reads one or more YAML files (later files win for scalars, maps merge, lists replace), validates them and
+ * returns the frozen runtime config. Throws ConfigError listing every problem as `FILE:LINE:COL: path: message`.
+ */
+export async function loadConfig(
+  files: readonly string[],
+  options: LoadConfigOptions = {},
+): Promise<RuntimeConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const texts: { file: string; text: string }[] = [];
+  const unreadable: string[] = [];
+  for (const name of files) {
+    const file = resolve(cwd, name);
+    try {
+      texts.push({ file, text: await readFile(file, 'utf8') });
+    } catch (error) {
+      unreadable.push(`${name}: cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+  if (unreadable.length > 0) throw new ConfigError(unreadable);
+  return parseConfigTexts(texts, { ...options, cwd });
+}
+
+/** The same from texts already in memory (tests, SIGHUP reload). */
+export function parseConfigTexts(
+  texts: readonly { file: string; text: string }[],
+  options: LoadConfigOptions = {},
+): RuntimeConfig {
+  const env = options.env ?? process.env;
+  const positions = new Map<string, Position>();
+  const problems: ConfigProblem[] = [];
+  let merged: unknown = {};
+  for (const { file, text } of texts) {
+    const source = parseYamlSource(text, file, env);
+    problems.push(...source.problems);
+    if (source.value === undefined) continue;
+    if (!isPlainObject(source.value)) {
+      problems.push({
+        path: [],
+        position: { file, line: 1, col: 1 },
+        message: 'the file must hold a YAML map',
+      });
+      continue;
+    }
+    for (const [key, position] of source.positions) positions.set(key, position);
+    merged = mergeValues(merged, source.value);
+  }
+  crossCheck(merged, problems);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => problemsOf(issue, merged)));
+  const config = parsed.success
+    ? buildRuntimeConfig(
+        parsed.data,
+        {
+          sources: texts.map((t) => t.file),
+          positions,
+          env,
+          cwd: options.cwd ?? process.cwd(),
+          dev: options.dev ?? false,
+        },
+        problems,
+      )
+    : undefined;
+  if (problems.length > 0 || !config) {
+    const fallback = texts[0]?.file ?? 'config';
+    const lines = problems.map((problem) => formatProblem(problem, positions, fallback));
+    lines.sort((a, b) => compare(a.position, b.position));
+    throw new ConfigError([...new Set(lines.map((line) => line.text))]);
+  }
+  return deepFreeze(config);
+}
+
+function problemsOf(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] {
+  const path = issue.path.filter((part): part is string | number => typeof part !== 'symbol');
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => ({ path: [...path, key], atKey: true, message: 'unknown key' }));
+    case 'invalid_type': {
+      const value = valueAt(root, path);
+      if (value === undefined) return [{ path, message: 'is required' }];
+      return [{ path, message: `must be ${article(issue.expected)}, got ${describe(value)}` }];
+    }
+    case 'invalid_value':
+      return [
+        {
+          path,
+          message: `must be one of ${issue.values.map(String).join(', ')}, got ${describe(valueAt(root, path))}`,
+        },
+      ];
+    default:
+      return [{ path, message: issue.message }];
+  }
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = {
+    object: 'a map',
+    record: 'a map',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    boolean: 'true or false',
+  };
+  return names[expected] ?? expected;
+}
+
+function valueAt(root: unknown, path: ConfigPath): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[part];
+  }
+  return value;
+}
+
+function mergeValues(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over))
+    out[key] = key in out ? mergeValues(out[key], value) : value;
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function compare(a: Position | undefined, b: Position | undefined): number {
+  if (!a || !b) return a ? -1 : b ? 1 : 0;
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
+}

@@ -1,0 +1,57 @@
+import type { ConfigPath } from './yaml-source.js';
+import { pathKey } from './yaml-source.js';
+
+/** Where a node sits: 1-based line and column. */
+export interface Position {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** One thing wrong with the configuration. `position` is found from `path` when not given. */
+export interface ConfigProblem {
+  readonly path: ConfigPath;
+  readonly message: string;
+  readonly position?: Position;
+  /** Point at the key rather than its value (unknown keys). */
+  readonly atKey?: boolean;
+}
+
+/** `a.b[0].c` as users read paths. */
+export function formatPath(path: ConfigPath): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`),
+    '',
+  );
+}
+
+/**
+ * `FILE:LINE:COL: path: message`, positioned at the node itself or, when it is absent (a missing key), at the
+ * nearest enclosing node that exists; problems about no node at all name the first file.
+ */
+export function formatProblem(
+  problem: ConfigProblem,
+  positions: ReadonlyMap<string, Position>,
+  fallbackFile: string,
+): { text: string; position: Position | undefined } {
+  const position = problem.position ?? locateProblem(problem, positions);
+  const where = position ? `${position.file}:${position.line}:${position.col}` : fallbackFile;
+  const path = formatPath(problem.path);
+  return { text: `${where}: ${path === '' ? '' : `${path}: `}${problem.message}`, position };
+}
+
+/** The position of the problem's node, or of its nearest existing ancestor. */
+export function locateProblem(
+  problem: ConfigProblem,
+  positions: ReadonlyMap<string, Position>,
+): Position | undefined {
+  if (problem.atKey) {
+    const key = positions.get(`${pathKey(problem.path)}#key`);
+    if (key) return key;
+  }
+  for (let length = problem.path.length; length >= 0; length--) {
+    const found = positions.get(pathKey(problem.path.slice(0, length)));
+    if (found) return found;
+  }
+  return undefined;
+}

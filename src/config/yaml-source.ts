@@ -1,0 +1,76 @@
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import { expandEnv } from './expand-env.js';
+import type { ConfigProblem, Position } from './problems.js';
+
+/** A config path: keys and list indexes from the root. */
+export type ConfigPath = readonly (string | number)[];
+
+/** One file read with positions: its plain value, where each node sits, and what was wrong with the text. */
+export interface YamlSource {
+  readonly value: unknown;
+  /** `pathKey(path)` → position of the value; `pathKey(path) + '#key'` → position of the key itself. */
+  readonly positions: Map<string, Position>;
+  readonly problems: ConfigProblem[];
+}
+
+/** The map key of a path. */
+export function pathKey(path: ConfigPath): string {
+  return JSON.stringify(path);
+}
+
+/**
+ * Parses YAML with the document API so that every value keeps its line and column, and expands `${VAR}` in
+ * string scalars as it goes (an unset variable is a problem at that scalar). Syntax errors are problems too.
+ */
+export function parseYamlSource(text: string, file: string, env: NodeJS.ProcessEnv): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const positions = new Map<string, Position>();
+  const problems: ConfigProblem[] = [];
+  const at = (offset: number | undefined): Position => {
+    const { line, col } = lineCounter.linePos(offset ?? 0);
+    return { file, line, col };
+  };
+  for (const error of doc.errors) {
+    problems.push({ path: [], position: at(error.pos[0]), message: `YAML: ${error.message.split('\n')[0]}` });
+  }
+  if (doc.errors.length > 0) return { value: undefined, positions, problems };
+
+  const convert = (node: Node | null | undefined, path: (string | number)[]): unknown => {
+    if (node === null || node === undefined) return null;
+    positions.set(pathKey(path), at(node.range?.[0]));
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      for (const pair of node.items) {
+        const keyNode = pair.key as Node | null;
+        const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+        positions.set(`${pathKey([...path, key])}#key`, at(keyNode?.range?.[0]));
+        out[key] = convert(pair.value as Node | null, [...path, key]);
+        if (pair.value === null) positions.set(pathKey([...path, key]), at(keyNode?.range?.[0]));
+      }
+      return out;
+    }
+    if (isSeq(node)) return node.items.map((item, index) => convert(item as Node, [...path, index]));
+    if (isScalar(node)) {
+      if (typeof node.value !== 'string') return node.value;
+      const expanded = expandEnv(node.value, env);
+      if (expanded.missing.length > 0) {
+        problems.push({
+          path,
+          position: at(node.range?.[0]),
+          message: `environment variable ${expanded.missing.map((name) => `\${${name}}`).join(', ')} is not set (use \${NAME:-default} for a default)`,
+        });
+      }
+      return expanded.value;
+    }
+    problems.push({
+      path,
+      position: at(node.range?.[0]),
+      message: 'unsupported YAML node (aliases are not allowed)',
+    });
+    return null;
+  };
+  const value = convert(doc.contents as Node | null, []);
+  return { value: value ?? {}, positions, problems };
+}
