@@ -1,6 +1,8 @@
 import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
+import { checkCommand } from './check-command.js';
 import { devServerCommand } from './dev-server-command.js';
+import { runCommand } from './run-command.js';
 import { VERSION } from './version.js';
 
 const HELP = `certagent ${VERSION}: keeps Vault PKI certificates on disk and the services using them reloaded.
@@ -16,6 +18,8 @@ Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
 `;
 
 const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  check: checkCommand,
   'dev-server': devServerCommand,
   version: async (_args, io) => {
     io.stdout.write(`certagent ${VERSION}\n`);

@@ -7,7 +7,10 @@ import { errorMessage } from '../lib/errors.js';
 import { templateContext } from '../templates/template-context.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { PlannedFile } from './render-plan.js';
-import { planFile, restoreFile, writePlanned } from './render-plan.js';
+import { planFile, preparePlanned, restoreFile } from './render-plan.js';
+import type { PreparedWrite } from './write-file-atomic.js';
+import { syncDirectory } from './write-file-atomic.js';
+import { dirname } from 'node:path';
 
 /** What one pass is given. */
 export interface RenderPassInput {
@@ -91,22 +94,7 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   const changed = plans.filter(({ plan }) => plan.changed);
   // Keys first: a reader that sees the new certificate must find its key already in place.
   const ordered = [...changed].sort((a, b) => Number(b.plan.holdsKey) - Number(a.plan.holdsKey));
-  const written: PlannedFile[] = [];
-  let writeError: string | undefined;
-  for (const { template, plan } of ordered) {
-    try {
-      await writePlanned(plan, template.backup);
-      written.push(plan);
-      logger.info(
-        { destination: plan.path, mode: plan.mode.toString(8).padStart(4, '0'), serial: plan.serial },
-        'file written',
-      );
-    } catch (error) {
-      writeError = `write failed for ${plan.path}: ${errorMessage(error)}`;
-      break;
-    }
-  }
-
+  const { written, error: writeError } = await writeAll(ordered, logger);
   const commands: CommandOutcome[] = [];
   let failure = writeError;
   if (!failure)
@@ -222,4 +210,43 @@ async function runStage(
 
 function outcome(template: TemplateConfig, result: 'written' | 'unchanged', serial: string): TemplateOutcome {
   return { destination: template.destination, certificate: template.certificate, result, serial };
+}
+
+/**
+ * Writes the changed files in two phases: every temp file written and fsynced first, then all renamed back to
+ * back (keys first) and the directories fsynced, so the files of a pass change within microseconds of each
+ * other. Returns the files now in place (to restore on failure) and the first error.
+ */
+async function writeAll(
+  ordered: readonly { template: TemplateConfig; plan: PlannedFile }[],
+  logger: Logger,
+): Promise<{ written: PlannedFile[]; error: string | undefined }> {
+  const prepared: { plan: PlannedFile; write: PreparedWrite }[] = [];
+  for (const { template, plan } of ordered) {
+    try {
+      const write = await preparePlanned(plan, template.backup);
+      if (write) prepared.push({ plan, write });
+    } catch (error) {
+      await Promise.all(prepared.map(({ write }) => write.discard()));
+      return { written: [], error: `write failed for ${plan.path}: ${errorMessage(error)}` };
+    }
+  }
+  const written: PlannedFile[] = [];
+  for (const [index, { plan, write }] of prepared.entries()) {
+    try {
+      await write.commit({ syncDirectory: false });
+      written.push(plan);
+    } catch (error) {
+      await Promise.all(prepared.slice(index + 1).map((entry) => entry.write.discard()));
+      return { written, error: `write failed for ${plan.path}: ${errorMessage(error)}` };
+    }
+  }
+  for (const dir of new Set(written.map((plan) => dirname(plan.path)))) await syncDirectory(dir);
+  for (const plan of written) {
+    logger.info(
+      { destination: plan.path, mode: plan.mode.toString(8).padStart(4, '0'), serial: plan.serial },
+      'file written',
+    );
+  }
+  return { written, error: undefined };
 }

@@ -1,7 +1,8 @@
 import { readFile, stat, unlink } from 'node:fs/promises';
 import type { TemplateConfig } from '../config/runtime-config.js';
 import { resolveOwner } from './owner.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import type { PreparedWrite } from './write-file-atomic.js';
+import { prepareFileAtomic, writeFileAtomic } from './write-file-atomic.js';
 
 const PERMISSION_BITS = 0o7777;
 
@@ -51,8 +52,11 @@ export async function planFile(
   return { path: template.destination, contents, mode, uid, gid, holdsKey, serial, changed, previous };
 }
 
-/** Writes the planned file atomically; with `backup`, the previous content is kept in `<path>.bak` first. */
-export async function writePlanned(plan: PlannedFile, backup: boolean): Promise<void> {
+/**
+ * Prepares the planned file (temp file written and fsynced, not yet renamed); with `backup`, the previous content
+ * is first kept in `<path>.bak`. Undefined when the file turned out to be as wanted already.
+ */
+export async function preparePlanned(plan: PlannedFile, backup: boolean): Promise<PreparedWrite | undefined> {
   if (backup && plan.previous) {
     await writeFileAtomic({
       path: `${plan.path}.bak`,
@@ -60,7 +64,7 @@ export async function writePlanned(plan: PlannedFile, backup: boolean): Promise<
       mode: plan.previous.mode,
     });
   }
-  await writeFileAtomic({
+  return prepareFileAtomic({
     path: plan.path,
     contents: plan.contents,
     mode: plan.mode,

@@ -19,6 +19,15 @@ export interface WriteFileAtomicResult {
 
 const PERMISSION_BITS = 0o7777;
 
+/** A file written to its temp name, fsynced and chowned, waiting to be renamed into place. */
+export interface PreparedWrite {
+  readonly path: string;
+  /** Renames the temp file over the destination (atomic), then fsyncs the directory unless told not to. */
+  commit(options?: { syncDirectory?: boolean }): Promise<void>;
+  /** Removes the temp file instead. */
+  discard(): Promise<void>;
+}
+
 /**
  * Replaces a file so that a reader sees either the old or the new content, never a mix, and a key is never
  * readable by more than intended, not even for an instant: the temp file is created in the same directory with
@@ -27,9 +36,21 @@ const PERMISSION_BITS = 0o7777;
  * its mtime and inode stay (readers watching it see nothing).
  */
 export async function writeFileAtomic(input: WriteFileAtomicInput): Promise<WriteFileAtomicResult> {
+  const prepared = await prepareFileAtomic(input);
+  if (!prepared) return { changed: false };
+  await prepared.commit();
+  return { changed: true };
+}
+
+/**
+ * The first half of writeFileAtomic: everything slow (write, fsync, chown) without the rename. Several files
+ * prepared first and committed back to back change within microseconds of each other, so a reader almost never
+ * sees a new key beside an old certificate. Undefined when the file is already as wanted.
+ */
+export async function prepareFileAtomic(input: WriteFileAtomicInput): Promise<PreparedWrite | undefined> {
   const contents = typeof input.contents === 'string' ? Buffer.from(input.contents, 'utf8') : input.contents;
   const mode = input.mode & PERMISSION_BITS;
-  if (await isAlreadyWritten(input, contents, mode)) return { changed: false };
+  if (await isAlreadyWritten(input, contents, mode)) return undefined;
 
   const dir = dirname(input.path);
   await mkdir(dir, { recursive: true, mode: 0o755 });
@@ -46,13 +67,23 @@ export async function writeFileAtomic(input: WriteFileAtomicInput): Promise<Writ
     } finally {
       await handle.close();
     }
-    await rename(tempPath, input.path);
   } catch (error) {
     await unlink(tempPath).catch(() => undefined);
     throw error;
   }
-  await syncDirectory(dir);
-  return { changed: true };
+  return {
+    path: input.path,
+    commit: async (options) => {
+      try {
+        await rename(tempPath, input.path);
+      } catch (error) {
+        await unlink(tempPath).catch(() => undefined);
+        throw error;
+      }
+      if (options?.syncDirectory !== false) await syncDirectory(dir);
+    },
+    discard: () => unlink(tempPath).catch(() => undefined),
+  };
 }
 
 async function isAlreadyWritten(
@@ -74,7 +105,7 @@ async function isAlreadyWritten(
 }
 
 /** Makes the rename durable; some filesystems refuse fsync on a directory, which is not worth failing over. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
   if (!handle) return;
   try {

@@ -100,7 +100,11 @@ describe('createVaultClient', () => {
   it('sends no token header when none is given, and LIST as GET ?list=true; 204 is undefined', async () => {
     const seen: { method?: string; url?: string; token?: string }[] = [];
     const address = await fakeVault((req, res) => {
-      seen.push({ method: req.method, url: req.url, token: req.headers['x-vault-token'] as string | undefined });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        token: req.headers['x-vault-token'] as string | undefined,
+      });
       res.writeHead(204).end();
     });
     const client = createVaultClient(config(address));

@@ -1,0 +1,140 @@
+import type { Logger } from 'pino';
+import type { CertificateBundle } from '../certs/bundle.js';
+import { CertificateSource } from '../certs/certificate-source.js';
+import { StateStore } from '../certs/state-store.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
+import type { BackoffPolicy } from '../lib/backoff.js';
+import type { Clock } from '../lib/clock.js';
+import { systemClock } from '../lib/clock.js';
+import type { Latest } from '../lib/latest.js';
+import { runTaskGroup } from '../lib/task-group.js';
+import { runRenderPass } from '../output/render-pass.js';
+import { TemplateEngine } from '../templates/template-engine.js';
+import { HealthState } from '../telemetry/health.js';
+import { startListener } from '../telemetry/listener.js';
+import { AgentMetrics } from '../telemetry/metrics.js';
+import { SecretRegistry } from '../telemetry/secret-registry.js';
+import { createVaultClient } from '../vault/vault-client.js';
+import type { VaultClient } from '../vault/types.js';
+import { observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
+import type { RenderPass } from './render-loop.js';
+import { runRenderLoop } from './render-loop.js';
+import type { OnceReport } from './run-once.js';
+import { runOnce } from './run-once.js';
+import { createTokenProvider } from './token-provider-for.js';
+import { createVaultPkiIssuer } from './vault-pki-issuer.js';
+import { VERSION } from '../cli/version.js';
+
+/** What an agent is made from; everything but the config has a production default. */
+export interface AgentOptions {
+  readonly config: RuntimeConfig;
+  readonly logger: Logger;
+  readonly secrets?: SecretRegistry;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  readonly vault?: VaultClient;
+}
+
+/** A composed agent: the daemon (`run`), a single pass (`runOnce`), and what it reports. */
+export interface Agent {
+  readonly metrics: AgentMetrics;
+  readonly health: HealthState;
+  /** The published bundle of each certificate. */
+  readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
+  run(signal: AbortSignal): Promise<void>;
+  runOnce(signal: AbortSignal): Promise<OnceReport>;
+  /** Releases the Vault connections; call after run/runOnce settled. */
+  close(): Promise<void>;
+}
+
+/** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
+const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
+/** Render retries (a failed check or reload): the same bounds. */
+const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
+
+/**
+ * The composition root: config → Vault client → token → certificate sources → render pass → files and commands,
+ * with metrics, health and the listener hung on the events each part reports. Data flows one way.
+ */
+export function createAgent(options: AgentOptions): Agent {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const secrets = options.secrets ?? new SecretRegistry();
+  const metrics = new AgentMetrics();
+  const health = new HealthState(
+    [...config.certificates.keys()],
+    config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
+  );
+  const vault =
+    options.vault ??
+    createVaultClient(config.vault, {
+      ...observeVaultRequests(metrics, logger.child({ component: 'vault' })),
+      userAgent: `certagent/${VERSION}`,
+    });
+  const tokens = createTokenProvider(config, secrets, logger.child({ component: 'auth' }));
+  const issuer = createVaultPkiIssuer(vault, tokens);
+  const store = new StateStore(config.stateDir);
+  const engine = new TemplateEngine();
+  const sources = new Map<string, CertificateSource>();
+  const onEvent = observeCertificates(metrics, health, sources, clock);
+  for (const [name, certificate] of config.certificates) {
+    sources.set(
+      name,
+      new CertificateSource({
+        config: certificate,
+        issuer,
+        store,
+        clock,
+        random,
+        backoff: CERTIFICATE_BACKOFF,
+        logger,
+        onEvent,
+      }),
+    );
+  }
+  const bundles = new Map([...sources].map(([name, source]) => [name, source.bundle]));
+  const outputLogger = logger.child({ component: 'output' });
+  const render: RenderPass = async (current, signal) => {
+    const result = await runRenderPass({
+      templates: config.templates,
+      bundles: current,
+      engine,
+      logger: outputLogger,
+      signal,
+    });
+    observeRenderPass(metrics, health, result, clock.now());
+    return result;
+  };
+
+  return {
+    metrics,
+    health,
+    bundles,
+    runOnce: (signal) => runOnce({ tokens, sources, render, logger }, signal),
+    async run(signal) {
+      const listener = config.listener
+        ? await startListener({ ...config.listener, health, metrics, now: () => clock.now(), logger })
+        : undefined;
+      try {
+        logger.info(
+          { certificates: sources.size, templates: config.templates.length, vault: config.vault.address },
+          'certagent started',
+        );
+        await runTaskGroup(signal, [
+          (s) => tokens.run(s),
+          ...[...sources.values()].map((source) => (s: AbortSignal) => source.run(s)),
+          (s) =>
+            runRenderLoop(
+              { bundles, render, clock, random, backoff: RENDER_BACKOFF, logger: outputLogger },
+              s,
+            ),
+        ]);
+      } finally {
+        await listener?.close();
+        logger.info('certagent stopped');
+      }
+    },
+    close: () => vault.close(),
+  };
+}

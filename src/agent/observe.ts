@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { CertificateEventListener } from '../certs/certificate-events.js';
+import type { CertificateSource } from '../certs/certificate-source.js';
+import type { Clock } from '../lib/clock.js';
+import type { RenderPassResult } from '../output/render-pass.js';
+import type { HealthState } from '../telemetry/health.js';
+import type { AgentMetrics } from '../telemetry/metrics.js';
+import type { VaultClientOptions } from '../vault/vault-client.js';
+
+/** Vault request latency into the histogram, Vault's warnings into the log. */
+export function observeVaultRequests(
+  metrics: AgentMetrics,
+  logger: Logger,
+): Pick<VaultClientOptions, 'onRequest' | 'onWarning'> {
+  return {
+    onRequest: (event) => {
+      metrics.vaultRequestDuration.observe(
+        { operation: event.operation, status: event.status },
+        event.durationMs / 1000,
+      );
+      logger.debug(
+        {
+          operation: event.operation,
+          path: event.path,
+          status: event.status,
+          duration_ms: Math.round(event.durationMs),
+        },
+        'vault request',
+      );
+    },
+    onWarning: (message, request) =>
+      logger.warn({ operation: request.operation, path: request.path, warning: message }, 'vault warning'),
+  };
+}
+
+/** Certificate events into the issue counter, the expiry/renewal gauges and the health state. */
+export function observeCertificates(
+  metrics: AgentMetrics,
+  health: HealthState,
+  sources: ReadonlyMap<string, CertificateSource>,
+  clock: Clock,
+): CertificateEventListener {
+  return (event) => {
+    const certificate = event.certificate;
+    switch (event.type) {
+      case 'issued':
+      case 'adopted':
+        if (event.type === 'issued') metrics.certificateIssues.inc({ certificate, result: 'success' });
+        metrics.certificateNotAfter.set({ certificate }, event.notAfter / 1000);
+        metrics.certificateRenewal.set({ certificate }, event.renewAt / 1000);
+        break;
+      case 'failed':
+        metrics.certificateIssues.inc({ certificate, result: 'failure' });
+        break;
+      case 'scheduled':
+        metrics.certificateRenewal.set({ certificate }, event.renewAt / 1000);
+        break;
+    }
+    health.onCertificateEvent(event, clock.now(), sources.get(certificate)?.bundle.value?.notBefore);
+  };
+}
+
+/** A render pass into the render and command counters and the health state. */
+export function observeRenderPass(
+  metrics: AgentMetrics,
+  health: HealthState,
+  result: RenderPassResult,
+  now: number,
+): void {
+  for (const outcome of result.templates) {
+    if (outcome.result !== 'pending')
+      metrics.templateRenders.inc({ destination: outcome.destination, result: outcome.result });
+  }
+  for (const command of result.commands)
+    metrics.commandRuns.inc({ kind: command.kind, result: command.result });
+  health.onRenderPass(result, now);
+  metrics.ready.set(health.readiness(now).ready ? 1 : 0);
+}

@@ -1,0 +1,110 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { AgentError, errorMessage } from '../lib/errors.js';
+import type { HealthState } from './health.js';
+import type { AgentMetrics } from './metrics.js';
+
+/** The listener could not bind its address. */
+export class ListenerError extends AgentError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('LISTENER', message, options);
+  }
+}
+
+/** What the listener serves. */
+export interface ListenerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly health: HealthState;
+  readonly metrics: AgentMetrics;
+  readonly now: () => number;
+  readonly logger: Logger;
+}
+
+/** A running listener. */
+export interface RunningListener {
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `/livez` (200 while the process serves), `/readyz` (200 or 503 with reasons), `/metrics` (Prometheus text) and
+ * `/status` (JSON per certificate and template). GET and HEAD only; nothing secret is ever served.
+ */
+export async function startListener(options: ListenerOptions): Promise<RunningListener> {
+  const server = createServer((req, res) => {
+    handle(options, req, res).catch((error: unknown) => {
+      options.logger.error({ error: errorMessage(error), path: req.url }, 'listener request failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) =>
+      reject(
+        new ListenerError(`cannot listen on ${options.host}:${options.port}: ${errorMessage(error)}`, {
+          cause: error,
+        }),
+      ),
+    );
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  options.logger.info({ address: url }, 'listener started: /livez /readyz /metrics /status');
+  return {
+    address: url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(options: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  const known = ['/livez', '/readyz', '/metrics', '/status'];
+  if (!known.includes(path ?? '')) return send(res, req, 404, 'text/plain; charset=utf-8', 'not found\n');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return send(res, req, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  }
+  const now = options.now();
+  switch (path) {
+    case '/livez':
+      return send(res, req, 200, 'text/plain; charset=utf-8', 'ok\n');
+    case '/readyz': {
+      const readiness = options.health.readiness(now);
+      options.metrics.ready.set(readiness.ready ? 1 : 0);
+      const body = readiness.ready ? { ready: true } : { ready: false, reasons: readiness.reasons };
+      return send(res, req, readiness.ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+    }
+    case '/metrics': {
+      options.metrics.ready.set(options.health.readiness(now).ready ? 1 : 0);
+      const { body, contentType } = await options.metrics.text();
+      return send(res, req, 200, contentType, body);
+    }
+    default:
+      return send(
+        res,
+        req,
+        200,
+        'application/json',
+        `${JSON.stringify(options.health.status(now), null, 2)}\n`,
+      );
+  }
+}
+
+function send(
+  res: ServerResponse,
+  req: IncomingMessage,
+  status: number,
+  contentType: string,
+  body: string,
+): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

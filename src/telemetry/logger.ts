@@ -1,0 +1,76 @@
+import { pino } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogConfig } from '../config/runtime-config.js';
+import { SecretRegistry } from './secret-registry.js';
+
+/** Where secrets live in the objects we log; pino replaces them at any of these paths. */
+const REDACT_KEYS = [
+  'token',
+  'client_token',
+  'clientToken',
+  'secret_id',
+  'secretId',
+  'jwt',
+  'private_key',
+  'privateKey',
+  'password',
+  'authorization',
+  '"x-vault-token"',
+];
+const REDACT_PATHS = [
+  ...REDACT_KEYS,
+  ...REDACT_KEYS.map((key) => `*.${key}`),
+  ...REDACT_KEYS.map((key) => `*.*.${key}`),
+  'headers["x-vault-token"]',
+  '*.headers["x-vault-token"]',
+];
+
+/** A logger and the registry of secret values it scrubs from every line. */
+export interface AgentLogger {
+  readonly logger: Logger;
+  readonly secrets: SecretRegistry;
+}
+
+/**
+ * The agent's pino logger: JSON (or pino-pretty when `format: pretty`), written synchronously so no line is lost
+ * at exit. Secrets are removed twice: by key (pino's redact) and by value (every registered secret is replaced
+ * in the serialized line, wherever it appears).
+ */
+export function createLogger(
+  config: Partial<LogConfig>,
+  destination: NodeJS.WritableStream | DestinationStream = pino.destination({ dest: 1, sync: true }),
+): AgentLogger {
+  const secrets = new SecretRegistry();
+  const sink =
+    config.format === 'pretty'
+      ? pretty({
+          destination: destination as NodeJS.WritableStream,
+          sync: true,
+          colorize: isTty(destination),
+          translateTime: 'SYS:HH:MM:ss.l',
+        })
+      : destination;
+  const scrubbing: DestinationStream = {
+    write: (line: string) => {
+      (sink as DestinationStream).write(secrets.scrub(line));
+    },
+  };
+  const logger = pino(
+    {
+      level: config.level ?? 'info',
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    scrubbing,
+  );
+  return { logger, secrets };
+}
+
+function isTty(stream: unknown): boolean {
+  const fd = (stream as { fd?: number }).fd;
+  return fd === 1 ? Boolean(process.stdout.isTTY) : fd === 2 ? Boolean(process.stderr.isTTY) : false;
+}
