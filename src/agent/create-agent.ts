@@ -33,6 +33,8 @@ export interface AgentOptions {
   readonly clock?: Clock;
   readonly random?: () => number;
   readonly vault?: VaultClient;
+  /** `run --once`: a failed login ends the run instead of being retried. */
+  readonly once?: boolean;
 }
 
 /** A composed agent: the daemon (`run`), a single pass (`runOnce`), and what it reports. */
@@ -66,13 +68,22 @@ export function createAgent(options: AgentOptions): Agent {
     [...config.certificates.keys()],
     config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
   );
-  const vault =
-    options.vault ??
-    createVaultClient(config.vault, {
-      ...observeVaultRequests(metrics, logger.child({ component: 'vault' })),
-      userAgent: `certagent/${VERSION}`,
-    });
-  const tokens = createTokenProvider(config, secrets, logger.child({ component: 'auth' }));
+  const clientOptions = {
+    ...observeVaultRequests(metrics, logger.child({ component: 'vault' })),
+    userAgent: `certagent/${VERSION}`,
+  };
+  const vault = options.vault ?? createVaultClient(config.vault, clientOptions);
+  const tokens = createTokenProvider({
+    config,
+    vault,
+    clientOptions,
+    secrets,
+    metrics,
+    clock,
+    random,
+    logger: logger.child({ component: 'auth' }),
+    failFast: options.once ?? false,
+  });
   const issuer = createVaultPkiIssuer(vault, tokens);
   const store = new StateStore(config.stateDir);
   const engine = new TemplateEngine();

@@ -1,44 +1,49 @@
 import type { Logger } from 'pino';
-import { StaticTokenProvider } from '../auth/static-token-provider.js';
+import { createAuthMethod } from '../auth/methods/create-auth-method.js';
+import { TokenLifecycle } from '../auth/token-lifecycle.js';
+import type { TokenMetrics } from '../auth/token-lifecycle.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
-import { AgentError } from '../lib/errors.js';
+import type { Clock } from '../lib/clock.js';
 import type { SecretRegistry } from '../telemetry/secret-registry.js';
+import type { VaultClientOptions } from '../vault/vault-client.js';
+import { createVaultClient } from '../vault/vault-client.js';
+import type { VaultClient } from '../vault/types.js';
 
-/** The configured auth method cannot be used by this build. */
-export class AuthMethodUnsupportedError extends AgentError {
-  constructor(message: string) {
-    super('AUTH_METHOD_UNSUPPORTED', message);
-  }
+/** What the token provider is built from. */
+export interface TokenProviderParts {
+  readonly config: RuntimeConfig;
+  readonly vault: VaultClient;
+  readonly clientOptions: VaultClientOptions;
+  readonly secrets: SecretRegistry;
+  readonly metrics: TokenMetrics;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly failFast: boolean;
 }
 
 /**
- * The token provider for the config: a literal VAULT_TOKEN or a token_file. Every token it hands out is
- * registered as a secret first, so no log line can ever carry it.
+ * The token lifecycle for the config's auth method (a literal VAULT_TOKEN without auto_auth). The cert method
+ * logs in through a client presenting its certificate, made per login so rotated files are picked up.
  */
-export function createTokenProvider(
-  config: RuntimeConfig,
-  secrets: SecretRegistry,
-  logger: Logger,
-): TokenProvider {
-  const settings = config.autoAuth?.method.settings;
-  let provider: TokenProvider;
-  if (settings?.type === 'token_file') provider = new StaticTokenProvider({ file: settings.tokenFilePath });
-  else if (settings)
-    throw new AuthMethodUnsupportedError(`auto_auth method ${settings.type} is not supported yet`);
-  else provider = new StaticTokenProvider({ literal: config.vault.token ?? '' });
+export function createTokenProvider(parts: TokenProviderParts): TokenProvider {
+  const { config, secrets } = parts;
   secrets.register(config.vault.token);
-  return {
-    token: provider.token,
-    async current(signal) {
-      const token = await provider.current(signal);
-      secrets.register(token);
-      return token;
-    },
-    reportInvalid: (token) => {
-      logger.warn('Vault refused the token (403); it will be read again');
-      provider.reportInvalid(token);
-    },
-    run: (signal) => provider.run(signal),
-  };
+  return new TokenLifecycle({
+    method: createAuthMethod(config.autoAuth?.method, config.vault),
+    autoAuth: config.autoAuth,
+    vault: parts.vault,
+    clientWithCertificate: (cert) =>
+      createVaultClient(
+        { ...config.vault, clientCert: cert.certFile, clientKey: cert.keyFile },
+        parts.clientOptions,
+      ),
+    clock: parts.clock,
+    random: parts.random,
+    logger: parts.logger,
+    metrics: parts.metrics,
+    registerSecret: (value) => secrets.register(value),
+    failFast: parts.failFast,
+  });
 }

@@ -44,7 +44,7 @@ export const runCommand: Command = async (args, io) => {
         'running against an in-process DEV server: in memory, nothing persists, not for production',
       );
     }
-    agent = createAgent({ config, logger, secrets });
+    agent = createAgent({ config, logger, secrets, once: options.once });
     if (options.once) {
       const report = await agent.runOnce(signals.stop);
       if (signals.stop.aborted) return EXIT.ok;

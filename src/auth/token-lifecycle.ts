@@ -1,0 +1,336 @@
+import type { Logger } from 'pino';
+import type { AutoAuthConfig } from '../config/runtime-config.js';
+import type { BackoffPolicy } from '../lib/backoff.js';
+import { backoffDelay } from '../lib/backoff.js';
+import type { Clock } from '../lib/clock.js';
+import { AgentError, errorMessage } from '../lib/errors.js';
+import { Latest } from '../lib/latest.js';
+import { isAbortError } from '../lib/task-group.js';
+import { login } from '../vault/auth-api.js';
+import { lookupSelf, renewSelf, revokeSelf } from '../vault/token-api.js';
+import type { VaultClient } from '../vault/types.js';
+import { VaultHttpError, isRetryable } from '../vault/vault-errors.js';
+import type { AuthMethod, Credential } from './methods/auth-method.js';
+import type { TokenProvider } from './token-provider.js';
+import { reachedMax, reloginAt, renewAt, retryDelay } from './token-schedule.js';
+import { writeSinks } from './token-sink.js';
+import { WakeUp } from './wake-up.js';
+
+/** The counters the lifecycle reports to (AgentMetrics has them). */
+export interface TokenMetrics {
+  readonly tokenRenewals: { inc(labels: { result: 'success' | 'failure' | 'not_renewable' }): void };
+  readonly authLogins: { inc(labels: { method: string; result: 'success' | 'failure' }): void };
+}
+
+/** What the lifecycle is built from. */
+export interface TokenLifecycleOptions {
+  readonly method: AuthMethod;
+  readonly autoAuth: AutoAuthConfig | undefined;
+  readonly vault: VaultClient;
+  /** A client presenting a TLS client certificate, for the cert method (made per login: the files may rotate). */
+  readonly clientWithCertificate?: (cert: { certFile: string; keyFile: string }) => VaultClient;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly metrics: TokenMetrics;
+  /** Every token is registered here before it is published, so no log line can carry it. */
+  readonly registerSecret: (value: string) => void;
+  /** A failed login ends `run` with the error (exit_on_err, or `run --once` where waiting helps nobody). */
+  readonly failFast?: boolean;
+}
+
+interface TokenState {
+  readonly token: string;
+  /** ms since the epoch; null for a token that never expires. */
+  expiresAt: number | null;
+  leaseMs: number;
+  readonly incrementSeconds: number;
+  /** Vault said it cannot be renewed further (or never could). */
+  atMax: boolean;
+}
+
+const DEFAULT_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
+
+/**
+ * Keeps one Vault token alive for as long as the agent runs (DESIGN §2 "Token"): log in (or read the token),
+ * renew at half the remaining TTL, log in again before expiry once renewal reaches the max, retry passing
+ * failures with backoff capped by the token's remaining life, and answer a 403 with one login per backoff step.
+ * A new token is simply published; consumers use it for their next request.
+ */
+export class TokenLifecycle implements TokenProvider {
+  readonly token = new Latest<string>();
+  readonly #options: TokenLifecycleOptions;
+  readonly #policy: BackoffPolicy;
+  readonly #wake = new WakeUp<'changed' | 'invalid'>();
+  readonly #log: Logger;
+  #state: TokenState | undefined;
+  #lastAcquireAt = Number.NEGATIVE_INFINITY;
+  #invalidStreak = 0;
+  /** The current token was refused (403) or expired: re-reading the same token is pointless. */
+  #wasRefused = false;
+
+  constructor(options: TokenLifecycleOptions) {
+    this.#options = options;
+    const method = options.autoAuth?.method;
+    this.#policy = method ? { minMs: method.minBackoffMs, maxMs: method.maxBackoffMs } : DEFAULT_BACKOFF;
+    this.#log = options.logger;
+  }
+
+  async current(signal: AbortSignal): Promise<string> {
+    if (this.token.value !== undefined) return this.token.value;
+    return (await this.token.next(0, signal)).value;
+  }
+
+  reportInvalid(token: string): void {
+    if (token === this.token.value) this.#wake.wake('invalid');
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const stopWatching = await this.#options.method.watch?.(() => this.#wake.wake('changed'));
+    try {
+      await this.#loop(signal);
+    } catch (error) {
+      if (!(signal.aborted && isAbortError(error))) throw error;
+    } finally {
+      await stopWatching?.();
+      await this.#revokeOnShutdown();
+    }
+  }
+
+  async #loop(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    let reason: 'start' | 'changed' | 'invalid' | 'relogin' = 'start';
+    while (!signal.aborted) {
+      if (reason === 'invalid') await this.#spaceOutInvalidLogins(signal);
+      try {
+        this.#lastAcquireAt = this.#options.clock.now();
+        await this.#acquire(signal);
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures++;
+        this.#options.metrics.authLogins.inc({ method: this.#options.method.type, result: 'failure' });
+        if (this.#options.failFast || this.#options.autoAuth?.method.exitOnErr) throw error;
+        const delay = retryDelay(failures, this.#policy, this.#options.random, this.#remainingMs());
+        this.#log.error(
+          {
+            method: this.#options.method.type,
+            error: errorMessage(error),
+            attempt: failures,
+            retry_in_ms: Math.round(delay),
+          },
+          'login failed',
+        );
+        const woke = await this.#wake.wait(this.#options.clock, delay, signal);
+        reason = woke === 'timeout' ? reason : woke;
+        continue;
+      }
+      reason = await this.#maintain(signal);
+    }
+  }
+
+  /** A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop. */
+  async #spaceOutInvalidLogins(signal: AbortSignal): Promise<void> {
+    this.#invalidStreak++;
+    const spacing = backoffDelay(this.#invalidStreak, this.#policy, this.#options.random);
+    const wait = this.#lastAcquireAt + spacing - this.#options.clock.now();
+    if (wait > 0) await this.#options.clock.sleep(wait, signal);
+  }
+
+  async #acquire(signal: AbortSignal): Promise<void> {
+    const { method, vault, clock, metrics } = this.#options;
+    const credential = await method.credential(signal);
+    let state: TokenState;
+    if (credential.kind === 'token') {
+      this.#options.registerSecret(credential.token);
+      if (this.#state?.token === credential.token) {
+        // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
+        if (this.#wasRefused) throw new TokenRefusedError();
+        return;
+      }
+      const info = await lookupSelf(vault, credential.token, signal);
+      const now = clock.now();
+      state = {
+        token: credential.token,
+        expiresAt: info.expireTime ?? (info.ttl > 0 ? now + info.ttl * 1000 : null),
+        leaseMs: Math.max(info.ttl, info.creationTtl) * 1000,
+        incrementSeconds: info.creationTtl || info.ttl,
+        atMax: !info.renewable,
+      };
+    } else {
+      const { auth } = await this.#login(credential, signal);
+      this.#options.registerSecret(auth.client_token);
+      const now = clock.now();
+      state = {
+        token: auth.client_token,
+        expiresAt: auth.lease_duration > 0 ? now + auth.lease_duration * 1000 : null,
+        leaseMs: auth.lease_duration * 1000,
+        incrementSeconds: auth.lease_duration,
+        atMax: !auth.renewable,
+      };
+    }
+    metrics.authLogins.inc({ method: method.type, result: 'success' });
+    this.#wasRefused = false;
+    const changed = this.#state?.token !== state.token;
+    this.#state = state;
+    if (changed) {
+      this.token.set(state.token);
+      await writeSinks(this.#options.autoAuth?.sinks ?? [], state.token, this.#log);
+    }
+    this.#log.info(
+      {
+        method: method.type,
+        ttl_s: state.expiresAt === null ? null : Math.round((state.expiresAt - clock.now()) / 1000),
+        renewable: !state.atMax,
+        expires_at: iso(state.expiresAt),
+      },
+      credential.kind === 'token' ? 'token loaded' : 'logged in to Vault',
+    );
+  }
+
+  async #login(credential: Extract<Credential, { kind: 'login' }>, signal: AbortSignal) {
+    const { clientWithCertificate, vault } = this.#options;
+    if (!credential.clientCertificate || !clientWithCertificate)
+      return login(vault, credential.request, signal);
+    const client = clientWithCertificate(credential.clientCertificate);
+    try {
+      return await login(client, credential.request, signal);
+    } finally {
+      await client.close();
+    }
+  }
+
+  /** Renews (or waits) until the token must be replaced; returns why. */
+  async #maintain(signal: AbortSignal): Promise<'changed' | 'invalid' | 'relogin'> {
+    const { clock, random, method } = this.#options;
+    let failures = 0;
+    for (;;) {
+      const state = this.#state!;
+      const now = clock.now();
+      let dueAt: number;
+      let action: 'renew' | 'relogin' | 'expire';
+      if (state.expiresAt === null) {
+        dueAt = Number.POSITIVE_INFINITY;
+        action = 'renew';
+      } else if (!state.atMax) {
+        dueAt =
+          failures > 0
+            ? now + retryDelay(failures, this.#policy, random, state.expiresAt - now)
+            : renewAt(now, state.expiresAt);
+        action = 'renew';
+      } else if (method.canLogin && method.type !== 'token_file') {
+        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy);
+        action = 'relogin';
+      } else {
+        dueAt = state.expiresAt;
+        action = 'expire';
+      }
+      if (failures === 0 && Number.isFinite(dueAt)) {
+        this.#log.info(
+          { next: action, at: iso(dueAt), expires_at: iso(state.expiresAt) },
+          `next token ${action === 'renew' ? 'renewal' : action === 'relogin' ? 'login' : 'expiry'} scheduled`,
+        );
+      }
+      const woke = await this.#wake.wait(clock, dueAt - now, signal);
+      if (woke === 'invalid') {
+        this.#wasRefused = method.type === 'token_file' || method.type === 'token';
+        return 'invalid';
+      }
+      if (woke === 'changed') return 'changed';
+      if (action === 'relogin') return 'relogin';
+      if (action === 'expire') {
+        this.#log.error(
+          { expired_at: iso(state.expiresAt) },
+          'the Vault token expired; write a new token to the token file',
+        );
+        this.#wasRefused = true;
+        const next = await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal);
+        return next === 'timeout' ? 'changed' : next;
+      }
+      const outcome = await this.#renew(state, signal);
+      if (outcome === 'invalid') return 'invalid';
+      failures = outcome === 'failed' ? failures + 1 : 0;
+    }
+  }
+
+  async #renew(state: TokenState, signal: AbortSignal): Promise<'ok' | 'failed' | 'invalid'> {
+    const { vault, clock, metrics } = this.#options;
+    try {
+      const { auth, warnings } = await renewSelf(
+        vault,
+        state.token,
+        state.incrementSeconds || undefined,
+        signal,
+      );
+      const now = clock.now();
+      state.expiresAt = now + auth.lease_duration * 1000;
+      state.leaseMs = auth.lease_duration * 1000;
+      this.#invalidStreak = 0;
+      if (
+        reachedMax(
+          state.incrementSeconds,
+          { leaseDuration: auth.lease_duration, renewable: auth.renewable },
+          warnings,
+        )
+      ) {
+        state.atMax = true;
+        metrics.tokenRenewals.inc({ result: 'not_renewable' });
+        this.#log.warn(
+          { granted_s: auth.lease_duration, expires_at: iso(state.expiresAt), warnings },
+          this.#options.method.canLogin && this.#options.method.type !== 'token_file'
+            ? 'token reached its max TTL; a new login will replace it before it expires'
+            : 'token reached its max TTL and cannot be replaced by this method; provide a new token before it expires',
+        );
+      } else {
+        metrics.tokenRenewals.inc({ result: 'success' });
+        this.#log.info({ granted_s: auth.lease_duration, expires_at: iso(state.expiresAt) }, 'token renewed');
+      }
+      return 'ok';
+    } catch (error) {
+      if (signal.aborted) throw error;
+      if (
+        error instanceof VaultHttpError &&
+        error.status === 400 &&
+        /not renewable|invalid lease/i.test(error.message)
+      ) {
+        state.atMax = true;
+        metrics.tokenRenewals.inc({ result: 'not_renewable' });
+        return 'ok';
+      }
+      metrics.tokenRenewals.inc({ result: 'failure' });
+      this.#log.warn({ error: errorMessage(error), retryable: isRetryable(error) }, 'token renewal failed');
+      if (error instanceof VaultHttpError && error.status === 403) return 'invalid';
+      return 'failed';
+    }
+  }
+
+  #remainingMs(): number | undefined {
+    const expiresAt = this.#state?.expiresAt;
+    return expiresAt === undefined || expiresAt === null ? undefined : expiresAt - this.#options.clock.now();
+  }
+
+  async #revokeOnShutdown(): Promise<void> {
+    const token = this.#state?.token;
+    if (!this.#options.autoAuth?.revokeOnShutdown || !token || !this.#options.method.canLogin) return;
+    try {
+      await revokeSelf(this.#options.vault, token, AbortSignal.timeout(5000));
+      this.#log.info('token revoked on shutdown');
+    } catch (error) {
+      this.#log.warn({ error: errorMessage(error) }, 'could not revoke the token on shutdown');
+    }
+  }
+}
+
+/** The token source still holds the token Vault refused (or that expired). */
+class TokenRefusedError extends AgentError {
+  constructor() {
+    super(
+      'TOKEN_REFUSED',
+      'the token source still holds the token Vault refused or that expired; waiting for a new one',
+    );
+  }
+}
+
+function iso(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
