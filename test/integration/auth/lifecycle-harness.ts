@@ -129,9 +129,14 @@ export class LifecycleHarness {
     await this.settled(1000, sleepers);
   }
 
-  async stop(): Promise<void> {
+  /** Stops the lifecycle only (revoke_on_shutdown runs), keeping the dev server up. */
+  async stopLifecycle(): Promise<void> {
     this.#controller.abort();
     await this.#running;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopLifecycle();
     await this.vault?.close();
     await this.server?.close();
   }

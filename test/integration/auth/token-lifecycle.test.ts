@@ -1,6 +1,6 @@
 // Issue 4's acceptance, against the in-process dev server on a shared fake clock.
 
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -202,6 +202,26 @@ describe('token lifecycle', () => {
     const looked = await h.call('GET', 'auth/token/lookup-self', undefined, secondToken);
     expect(looked.json.data.meta.service_account_uid).toBe('uid-2');
     for (const value of [firstJwt, secondJwt, firstToken, secondToken]) expect(h.logs).not.toContain(value);
+  });
+
+  it('writes every new token to the sinks (0600, atomically) and revokes the last one on shutdown when asked', async () => {
+    const files = await appRole({ token_ttl: '4s', token_max_ttl: '6s' });
+    const sink = join(dir, 'sink', 'token');
+    h.run(approleSettings(files), undefined, {
+      sinks: [{ type: 'file', path: sink, mode: 0o600 }],
+      revokeOnShutdown: true,
+    });
+    const start = h.clock.now();
+    await h.advanceTo(start + 1000);
+    const first = h.lifecycle.token.value!;
+    expect(await readFile(sink, 'utf8')).toBe(first);
+    expect((await stat(sink)).mode & 0o777).toBe(0o600);
+    await h.advanceTo(start + 6000);
+    const second = h.lifecycle.token.value!;
+    expect(second).not.toBe(first);
+    expect(await readFile(sink, 'utf8')).toBe(second);
+    await h.stopLifecycle();
+    expect((await h.call('GET', 'auth/token/lookup-self', undefined, second)).status).toBe(403);
   });
 
   it('never prints the root token, even at debug level', async () => {
