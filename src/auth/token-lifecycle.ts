@@ -7,12 +7,13 @@ import { AgentError, errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import { login } from '../vault/auth-api.js';
-import { lookupSelf, renewSelf, revokeSelf } from '../vault/token-api.js';
+import { lookupSelf, revokeSelf } from '../vault/token-api.js';
 import type { VaultClient } from '../vault/types.js';
-import { VaultHttpError, isRetryable } from '../vault/vault-errors.js';
 import type { AuthMethod, Credential } from './methods/auth-method.js';
 import type { TokenProvider } from './token-provider.js';
-import { reachedMax, reloginAt, renewAt, retryDelay } from './token-schedule.js';
+import type { TokenState } from './token-renewal.js';
+import { renewToken } from './token-renewal.js';
+import { reloginAt, renewAt, retryDelay } from './token-schedule.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 
@@ -37,16 +38,6 @@ export interface TokenLifecycleOptions {
   readonly registerSecret: (value: string) => void;
   /** A failed login ends `run` with the error (exit_on_err, or `run --once` where waiting helps nobody). */
   readonly failFast?: boolean;
-}
-
-interface TokenState {
-  readonly token: string;
-  /** ms since the epoch; null for a token that never expires. */
-  expiresAt: number | null;
-  leaseMs: number;
-  readonly incrementSeconds: number;
-  /** Vault said it cannot be renewed further (or never could). */
-  atMax: boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
@@ -204,6 +195,7 @@ export class TokenLifecycle implements TokenProvider {
   async #maintain(signal: AbortSignal): Promise<'changed' | 'invalid' | 'relogin'> {
     const { clock, random, method } = this.#options;
     let failures = 0;
+    let retryAfter: number | undefined;
     for (;;) {
       const state = this.#state!;
       const now = clock.now();
@@ -215,7 +207,7 @@ export class TokenLifecycle implements TokenProvider {
       } else if (!state.atMax) {
         dueAt =
           failures > 0
-            ? now + retryDelay(failures, this.#policy, random, state.expiresAt - now)
+            ? now + retryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
             : renewAt(now, state.expiresAt);
         action = 'renew';
       } else if (method.canLogin && method.type !== 'token_file') {
@@ -247,61 +239,23 @@ export class TokenLifecycle implements TokenProvider {
         const next = await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal);
         return next === 'timeout' ? 'changed' : next;
       }
-      const outcome = await this.#renew(state, signal);
-      if (outcome === 'invalid') return 'invalid';
-      failures = outcome === 'failed' ? failures + 1 : 0;
+      const outcome = await renewToken(state, this.#renewDeps(), signal);
+      if (outcome.kind === 'invalid') return 'invalid';
+      if (outcome.kind === 'ok') this.#invalidStreak = 0;
+      failures = outcome.kind === 'failed' ? failures + 1 : 0;
+      retryAfter = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
     }
   }
 
-  async #renew(state: TokenState, signal: AbortSignal): Promise<'ok' | 'failed' | 'invalid'> {
-    const { vault, clock, metrics } = this.#options;
-    try {
-      const { auth, warnings } = await renewSelf(
-        vault,
-        state.token,
-        state.incrementSeconds || undefined,
-        signal,
-      );
-      const now = clock.now();
-      state.expiresAt = now + auth.lease_duration * 1000;
-      state.leaseMs = auth.lease_duration * 1000;
-      this.#invalidStreak = 0;
-      if (
-        reachedMax(
-          state.incrementSeconds,
-          { leaseDuration: auth.lease_duration, renewable: auth.renewable },
-          warnings,
-        )
-      ) {
-        state.atMax = true;
-        metrics.tokenRenewals.inc({ result: 'not_renewable' });
-        this.#log.warn(
-          { granted_s: auth.lease_duration, expires_at: iso(state.expiresAt), warnings },
-          this.#options.method.canLogin && this.#options.method.type !== 'token_file'
-            ? 'token reached its max TTL; a new login will replace it before it expires'
-            : 'token reached its max TTL and cannot be replaced by this method; provide a new token before it expires',
-        );
-      } else {
-        metrics.tokenRenewals.inc({ result: 'success' });
-        this.#log.info({ granted_s: auth.lease_duration, expires_at: iso(state.expiresAt) }, 'token renewed');
-      }
-      return 'ok';
-    } catch (error) {
-      if (signal.aborted) throw error;
-      if (
-        error instanceof VaultHttpError &&
-        error.status === 400 &&
-        /not renewable|invalid lease/i.test(error.message)
-      ) {
-        state.atMax = true;
-        metrics.tokenRenewals.inc({ result: 'not_renewable' });
-        return 'ok';
-      }
-      metrics.tokenRenewals.inc({ result: 'failure' });
-      this.#log.warn({ error: errorMessage(error), retryable: isRetryable(error) }, 'token renewal failed');
-      if (error instanceof VaultHttpError && error.status === 403) return 'invalid';
-      return 'failed';
-    }
+  #renewDeps() {
+    const { vault, clock, metrics, method } = this.#options;
+    return {
+      vault,
+      clock,
+      metrics,
+      logger: this.#log,
+      canRelogin: method.canLogin && method.type !== 'token_file',
+    };
   }
 
   #remainingMs(): number | undefined {
