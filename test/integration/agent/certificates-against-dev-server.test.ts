@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVaultPkiIssuer } from '../../../src/agent/vault-pki-issuer.js';
-import { StaticTokenProvider } from '../../../src/auth/static-token-provider.js';
+import type { TokenProvider } from '../../../src/auth/token-provider.js';
 import { CertificateSource } from '../../../src/certs/certificate-source.js';
 import { StateStore } from '../../../src/certs/state-store.js';
 import { keyMatches } from '../../../src/certs/keys.js';
 import type { CertificateConfig, VaultConfig } from '../../../src/config/runtime-config.js';
 import { systemClock } from '../../../src/lib/clock.js';
+import { Latest } from '../../../src/lib/latest.js';
 import { issueCertificate } from '../../../src/vault/pki-api.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
@@ -66,13 +67,25 @@ afterEach(async () => {
 function source(config: CertificateConfig): CertificateSource {
   return new CertificateSource({
     config,
-    issuer: createVaultPkiIssuer(vault, new StaticTokenProvider({ literal: server().rootToken })),
+    issuer: createVaultPkiIssuer(vault, rootToken()),
     store: new StateStore(join(dir, 'state')),
     clock: systemClock,
     random: () => 0.5,
     backoff: { minMs: 1000, maxMs: 60_000 },
     logger,
   });
+}
+
+/** The dev server's root token, which never expires: all a certificate source needs from a provider. */
+function rootToken(): TokenProvider {
+  const token = new Latest<string>();
+  token.set(server().rootToken);
+  return {
+    token,
+    current: async () => server().rootToken,
+    reportInvalid: () => undefined,
+    run: async () => undefined,
+  };
 }
 
 async function pkiCount(): Promise<number> {
