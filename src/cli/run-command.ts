@@ -11,6 +11,7 @@ import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 import { parseRunArgs } from './parse-run-args.js';
 import type { RunOptions } from './parse-run-args.js';
+import { writePidFile } from './pid-file.js';
 import { installSignalHandlers } from './signals.js';
 
 /** `certagent run`: the agent as a daemon, or once (`--once`), against Vault or an in-process dev server (`--dev`). */
@@ -34,7 +35,9 @@ export const runCommand: Command = async (args, io) => {
   });
   let devServer: DevServer | undefined;
   let agent: ReturnType<typeof createAgent> | undefined;
+  let removePidFile: (() => Promise<void>) | undefined;
   try {
+    if (!options.once) removePidFile = await writePidFile(config.pidFile);
     if (options.dev) {
       devServer = await startDevServer({ host: '127.0.0.1', port: 0 });
       config = useDevServer(config, devServer);
@@ -59,6 +62,7 @@ export const runCommand: Command = async (args, io) => {
   } finally {
     await agent?.close().catch((error: unknown) => logCloseError(logger, error));
     await devServer?.close().catch((error: unknown) => logCloseError(logger, error));
+    await removePidFile?.();
     signals.dispose();
     logger.flush();
   }

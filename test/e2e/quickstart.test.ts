@@ -40,9 +40,9 @@ describe('quick start', () => {
     expect(result.stdout + result.stderr).toMatch(/DEV server/);
   });
 
-  it('run --dev as a daemon writes the files, then stops cleanly with exit 0 on SIGTERM', async () => {
+  it('run --dev as a daemon writes the files, reports ready with metrics, then stops cleanly with exit 0 on SIGTERM', async () => {
     const config = await copyQuickstart();
-    const agent = startCli(['run', '--dev', '-c', config], { cwd: dir });
+    const agent = startCli(['run', '--dev', '--log-format', 'json', '-c', config], { cwd: dir });
     await waitFor(
       async () => {
         try {
@@ -53,6 +53,23 @@ describe('quick start', () => {
       },
       { timeoutMs: 30_000, what: 'the quick start to write web.crt', process: agent },
     );
+    const listener = await waitFor(
+      () => /"address":"(http:\/\/127\.0\.0\.1:\d+)","msg":"listener started/.exec(agent.output.stdout)?.[1],
+      { what: 'the listener address in the log', process: agent },
+    );
+    const ready = await waitFor(async () => (await fetch(`${listener}/readyz`)).status === 200, {
+      what: '/readyz to answer 200',
+      process: agent,
+    });
+    expect(ready).toBe(true);
+    const metrics = await (await fetch(`${listener}/metrics`)).text();
+    expect(metrics).toContain('certagent_certificate_issues_total{certificate="web",result="success"} 1');
+    expect(metrics).toMatch(/^certagent_ready 1$/m);
+    const status = (await (await fetch(`${listener}/status`)).json()) as {
+      certificates: { web: { serial: string } };
+    };
+    expect(status.certificates.web.serial).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
     expect(await agent.stop('SIGTERM')).toBe(0);
+    expect(agent.output.stdout).toMatch(/"msg":"certagent stopped"/);
   });
 });
