@@ -28,8 +28,13 @@ export function observeVaultRequests(
         'vault request',
       );
     },
-    onWarning: (message, request) =>
-      logger.warn({ operation: request.operation, path: request.path, warning: message }, 'vault warning'),
+    // The client's own warnings (tls_skip_verify) are loud; Vault's response warnings are logged at warn by the
+    // part that made the request (a clamped certificate TTL, a capped token renewal), so here only at debug.
+    onWarning: (message, request) => {
+      const fields = { operation: request.operation, path: request.path, warning: message };
+      if (request.operation === 'client') logger.warn(fields, message);
+      else logger.debug(fields, 'vault warning');
+    },
   };
 }
 
