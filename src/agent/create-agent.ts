@@ -99,6 +99,7 @@ export function createAgent(options: AgentOptions): Agent {
         clock,
         random,
         backoff: CERTIFICATE_BACKOFF,
+        vaultAddress: config.vault.address,
         logger,
         onEvent,
       }),

@@ -30,6 +30,8 @@ export interface CertificateSourceOptions {
   readonly backoff: BackoffPolicy;
   readonly logger: Logger;
   readonly onEvent?: CertificateEventListener;
+  /** The Vault the certificate comes from; part of the request fingerprint, so another Vault's bundle is not adopted. */
+  readonly vaultAddress?: string;
 }
 
 /**
@@ -50,7 +52,7 @@ export class CertificateSource {
 
   constructor(options: CertificateSourceOptions) {
     this.#options = options;
-    this.#fingerprint = requestFingerprint(options.config);
+    this.#fingerprint = requestFingerprint(options.config, options.vaultAddress);
     this.#log = options.logger.child({ certificate: options.config.name });
   }
 

@@ -5,10 +5,12 @@ import type { CertificateConfig } from '../config/runtime-config.js';
  * A digest of what is asked of Vault for a certificate: mount, role, mode, names (SAN lists sorted), the TTL as
  * sent, and in sign mode the key type and size. Renewal settings and reuse_key are left out on purpose: changing
  * when a certificate renews must not force a new one. In issue mode Vault's role picks the key, so the configured
- * key settings do not change the request either.
+ * key settings do not change the request either. The Vault it is asked of counts too: a certificate from another
+ * Vault (a migrated cluster, a fresh `--dev` server) has another CA and must not be adopted.
  */
-export function requestFingerprint(config: CertificateConfig): string {
+export function requestFingerprint(config: CertificateConfig, vaultAddress?: string): string {
   const canonical = {
+    vault: vaultAddress ?? null,
     mount: config.mount,
     role: config.role,
     mode: config.mode,

@@ -18,8 +18,16 @@ export async function signCertificate(
     signal,
     body: { csr: request.csr, ...nameFields(request), format: 'pem' },
   });
-  return issuedFrom(envelope?.data, envelope?.warnings, path, false);
+  // The CSR carries exactly the names sent alongside it (they matter only for roles with use_csr_* off), so
+  // Vault's notes that it used the CSR's names instead are expected on every issuance, not news for the operator.
+  const warnings = (envelope?.warnings ?? []).filter((warning) => !EXPECTED_SIGN_WARNINGS.includes(warning));
+  return issuedFrom(envelope?.data, warnings, path, false);
 }
+
+const EXPECTED_SIGN_WARNINGS = [
+  'the common_name field was provided but the role is set with "use_csr_common_name" set to true',
+  'the alt_names field was provided but the role is set with "use_csr_sans" set to true',
+];
 
 /** POST `{mount}/issue/{role}`: Vault makes the key and returns it with the certificate. */
 export async function issueCertificate(

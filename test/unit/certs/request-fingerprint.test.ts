@@ -85,3 +85,14 @@ describe('ttlParameter', () => {
     expect(ttlParameter(ms)).toBe(expected);
   });
 });
+
+describe('requestFingerprint and the Vault address', () => {
+  it('differs for another Vault, so its bundles are not adopted', () => {
+    expect(requestFingerprint(BASE, 'https://vault-a:8200')).not.toBe(
+      requestFingerprint(BASE, 'https://vault-b:8200'),
+    );
+    expect(requestFingerprint(BASE, 'https://vault-a:8200')).toBe(
+      requestFingerprint(BASE, 'https://vault-a:8200'),
+    );
+  });
+});
