@@ -90,6 +90,8 @@ export interface DevRequest {
   readonly mount: MountEntry;
   readonly remoteAddress: string;
   readonly headers: IncomingHttpHeaders;
+  /** The client certificate (PEM) presented in the TLS handshake, if any (cert auth logins). */
+  readonly clientCertificate?: string | undefined;
 }
 
 export interface AuthBlock {

@@ -51,6 +51,11 @@ export class RoleTable<T> {
     return this.#roles.get(name.toLowerCase());
   }
 
+  /** Every role name, sorted (lower-cased, as stored). */
+  names(): string[] {
+    return [...this.#roles.keys()].sort();
+  }
+
   /** Every role, for lookups by something other than the name (AppRole's role_id). */
   values(): T[] {
     return [...this.#roles.values()];

@@ -1,6 +1,7 @@
 // Which backend serves which mount type, and in which table (`sys/mounts` or `sys/auth`) it may be enabled.
 
 import { createAppRoleBackendFactory } from '../auth/approle-backend.js';
+import { createCertBackendFactory } from '../auth/cert-backend.js';
 import { createJwtBackendFactory } from '../auth/jwt-backend.js';
 import { createKubernetesBackendFactory } from '../auth/kubernetes-backend.js';
 import { createKvBackend } from '../kv/kv-backend.js';
@@ -18,5 +19,6 @@ export function createBackendRegistry(store: MemoryTokenStore): Map<string, Regi
     ['approle', { class: 'auth', factory: createAppRoleBackendFactory(store) }],
     ['kubernetes', { class: 'auth', factory: createKubernetesBackendFactory(store) }],
     ['jwt', { class: 'auth', factory: createJwtBackendFactory(store) }],
+    ['cert', { class: 'auth', factory: createCertBackendFactory(store) }],
   ]);
 }

@@ -88,6 +88,7 @@ async function routeLogical(context: SysContext, request: ParsedRequest): Promis
     token,
     mount: route.entry,
     remoteAddress: request.remoteAddress,
+    clientCertificate: request.clientCertificate,
     headers: request.headers,
   });
   return finish(context, request, response, { operation: request.operation, mountType: route.entry.type });

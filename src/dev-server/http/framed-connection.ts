@@ -3,6 +3,7 @@
 
 import { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { RequestFramer } from './request-framer.js';
 
 /** Wraps a TCP or TLS socket; socket properties the HTTP server and handlers use are passed through. */
@@ -25,6 +26,12 @@ export class FramedConnection extends Duplex {
 
   get remoteAddress(): string | undefined {
     return this.#socket.remoteAddress;
+  }
+
+  /** The client certificate of a TLS connection, PEM; undefined for plain TCP or when none was sent. */
+  get peerCertificatePem(): string | undefined {
+    const socket = this.#socket as Partial<TLSSocket>;
+    return socket.getPeerX509Certificate?.()?.toString();
   }
 
   get remotePort(): number | undefined {

@@ -36,7 +36,11 @@ export async function listen(
     http.emit('connection', new FramedConnection(socket));
   };
   const server: NetServer = options.tls
-    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, accept)
+    ? // Client certificates are asked for but not required: cert auth logins read them, nothing else does.
+      createTlsServer(
+        { cert: options.tls.cert, key: options.tls.key, requestCert: true, rejectUnauthorized: false },
+        accept,
+      )
     : createNetServer(accept);
   // Raw sockets (under TLS too) are tracked here: the HTTP server's own connection list only covers servers that
   // listen themselves.

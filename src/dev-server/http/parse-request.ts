@@ -21,6 +21,8 @@ export interface ParsedRequest {
   readonly wrapTtl: number;
   readonly remoteAddress: string;
   readonly headers: IncomingHttpHeaders;
+  /** The client certificate of the TLS handshake, PEM (HTTPS only, when the client sent one). */
+  readonly clientCertificate: string | undefined;
 }
 
 const MERGE_PATCH = 'application/merge-patch+json';
@@ -44,6 +46,7 @@ export async function parseRequest(request: IncomingMessage, url: URL, path: str
     wrapTtl: wrapTtlOf(request.headers),
     remoteAddress: remoteAddressOf(request),
     headers: request.headers,
+    clientCertificate: (request.socket as { peerCertificatePem?: string }).peerCertificatePem,
   };
 }
 
