@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CertificateBundle } from '../certs/bundle.js';
+import type { CertificateEventListener } from '../certs/certificate-events.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
@@ -17,6 +18,7 @@ import { SecretRegistry } from '../telemetry/secret-registry.js';
 import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';
 import { observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
+import { retryDeadline } from './retry-deadline.js';
 import type { RenderPass } from './render-loop.js';
 import { runRenderLoop } from './render-loop.js';
 import type { OnceReport } from './run-once.js';
@@ -88,7 +90,12 @@ export function createAgent(options: AgentOptions): Agent {
   const store = new StateStore(config.stateDir);
   const engine = new TemplateEngine();
   const sources = new Map<string, CertificateSource>();
-  const onEvent = observeCertificates(metrics, health, sources, clock);
+  const observe = observeCertificates(metrics, health, sources, clock);
+  const deadline = retryDeadline(config.exitOnRetryFailure, sources, clock);
+  const onEvent: CertificateEventListener = (event) => {
+    observe(event);
+    deadline.onEvent(event);
+  };
   for (const [name, certificate] of config.certificates) {
     sources.set(
       name,
@@ -134,6 +141,7 @@ export function createAgent(options: AgentOptions): Agent {
           'certagent started',
         );
         await runTaskGroup(signal, [
+          (s) => deadline.wait(s),
           (s) => tokens.run(s),
           ...[...sources.values()].map((source) => (s: AbortSignal) => source.run(s)),
           (s) =>

@@ -174,6 +174,34 @@ templates:
   });
 });
 
+describe('certagent run with exit_on_retry_failure', () => {
+  it('exits 1 when a certificate cannot be had and nothing valid is left to serve', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'certagent-e2e-deadline-'));
+    try {
+      const config = join(other, 'agent.yaml');
+      await writeFile(
+        config,
+        `vault: { address: ${vault.address} }
+state_dir: ${join(other, 'state')}
+exit_on_retry_failure: true
+certificates:
+  web: { mount: pki, role: no-such-role, common_name: web.example.test }
+templates:
+  - { certificate: web, builtin: cert.pem, destination: ${join(other, 'cert.pem')} }
+`,
+      );
+      const result = await runCliToEnd(['run', '--log-format', 'json', '-c', config], {
+        env: { VAULT_TOKEN: vault.token },
+        timeoutMs: 30_000,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/could not be obtained in time/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
+
 function publicKeyOf(file: string, kind: 'x509' | 'pkey'): string {
   const args =
     kind === 'x509' ? ['x509', '-in', file, '-noout', '-pubkey'] : ['pkey', '-in', file, '-pubout'];
