@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { TemplateSource } from '../config/runtime-config.js';
-import { AgentError } from '../lib/errors.js';
+import { AgentError, errorMessage } from '../lib/errors.js';
+import { renderErrorMessage } from './render-error-message.js';
 import type { TemplateContext } from './template-context.js';
 
 /** The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. */
@@ -45,10 +46,8 @@ export class TemplateEngine {
     try {
       return template(context);
     } catch (error) {
-      // Handlebars' messages name the missing field and position, not the data.
-      throw new TemplateError(destination, (error as Error).message.split('\n')[0] ?? 'render failed', {
-        cause: error,
-      });
+      // No `cause`: the raw error quotes the value it failed on, which may be the private key.
+      throw new TemplateError(destination, renderErrorMessage(error, context));
     }
   }
 
@@ -77,12 +76,14 @@ export class TemplateEngine {
       }
     }
     try {
+      // compile() is lazy; parsing now makes a syntax error a load error with its full position.
+      this.#handlebars.parse(text);
       const template = this.#handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
       return (context) => template(context);
     } catch (error) {
-      throw new TemplateError(destination, (error as Error).message.split('\n')[0] ?? 'does not compile', {
-        cause: error,
-      });
+      const lines = errorMessage(error).split('\n');
+      const summary = lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : (lines[0] ?? 'does not compile');
+      throw new TemplateError(destination, summary, { cause: error });
     }
   }
 }
