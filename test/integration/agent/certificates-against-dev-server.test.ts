@@ -19,6 +19,7 @@ import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
 import type { VaultClient } from '../../../src/vault/types.js';
 import { useDevServer } from '../../helpers/dev-server.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 
 const server = useDevServer({}, 'all');
 const logger = pino({ level: 'silent' });
@@ -44,19 +45,7 @@ let dir: string;
 let vault: VaultClient;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'certagent-certs-'));
-  const config: VaultConfig = {
-    address: server().address,
-    caCert: undefined,
-    caPath: undefined,
-    clientCert: undefined,
-    clientKey: undefined,
-    tlsServerName: undefined,
-    tlsSkipVerify: false,
-    namespace: undefined,
-    token: undefined,
-    requestTimeoutMs: 5000,
-    maxConcurrentRequests: 4,
-  };
+  const config: VaultConfig = testVaultConfig(server().address);
   vault = createVaultClient(config);
 });
 afterEach(async () => {

@@ -1,7 +1,6 @@
 // The cert auth method end to end: the dev server over HTTPS asks for a client certificate, the lifecycle logs in
 // with the one in its files, and logs in again with the new one when the files are rotated.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
 import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
-import type { AutoAuthConfig, VaultConfig } from '../../../src/config/runtime-config.js';
+import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
 import type { DevServer } from '../../../src/dev-server/index.js';
 import { startDevServer } from '../../../src/dev-server/index.js';
 import { systemClock } from '../../../src/lib/clock.js';
@@ -17,6 +16,8 @@ import { login } from '../../../src/vault/auth-api.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
 import { callVault } from '../../helpers/dev-server.js';
+import { selfSigned, signedBy } from '../../helpers/openssl-pki.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 
 let server: DevServer;
 let dir: string;
@@ -32,48 +33,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
-/** A client certificate for `cn` signed by the test CA, written to client.pem / client.key. */
-function issueClient(cn: string): void {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', `/CN=${cn}`);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'client.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'client.pem',
-    '-days',
-    '1',
-  );
-}
-
 describe('cert auth', () => {
   it('logs in with the client certificate, refuses a stranger, and uses rotated certificate files', async () => {
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-    openssl(
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-subj',
-      '/CN=clients',
-      '-days',
-      '1',
-    );
-    issueClient('agent-one');
+    selfSigned(dir, 'ca', 'clients');
+    signedBy(dir, 'ca', 'client', 'agent-one');
     await writeFile(join(dir, 'vault-ca.pem'), server.caPem!);
     expect((await callVault(server, 'POST', 'sys/auth/cert', { body: { type: 'cert' } })).status).toBe(204);
     const role = await callVault(server, 'POST', 'auth/cert/certs/agents', {
@@ -91,19 +54,7 @@ describe('cert auth', () => {
       json: { errors: ['invalid certificate or no client certificate supplied'] },
     });
 
-    const vault: VaultConfig = {
-      address: server.address,
-      caCert: join(dir, 'vault-ca.pem'),
-      caPath: undefined,
-      clientCert: undefined,
-      clientKey: undefined,
-      tlsServerName: undefined,
-      tlsSkipVerify: false,
-      namespace: undefined,
-      token: undefined,
-      requestTimeoutMs: 5000,
-      maxConcurrentRequests: 2,
-    };
+    const vault = testVaultConfig(server.address, { caCert: join(dir, 'vault-ca.pem') });
     const autoAuth: AutoAuthConfig = {
       method: {
         settings: {
@@ -122,19 +73,7 @@ describe('cert auth', () => {
       revokeOnShutdown: false,
     };
     // A certificate from another CA is refused with Vault's message.
-    openssl(
-      'req',
-      '-x509',
-      ...ec,
-      '-keyout',
-      'stranger.key',
-      '-out',
-      'stranger.pem',
-      '-subj',
-      '/CN=agent-x',
-      '-days',
-      '1',
-    );
+    selfSigned(dir, 'stranger', 'agent-x');
     const strangerClient = createVaultClient({
       ...vault,
       clientCert: join(dir, 'stranger.pem'),
@@ -171,7 +110,7 @@ describe('cert auth', () => {
         meta: { cert_name: 'agents', common_name: 'agent-one' },
       });
 
-      issueClient('agent-two');
+      signedBy(dir, 'ca', 'client', 'agent-two');
       const second = (await lifecycle.token.next(lifecycle.token.version, AbortSignal.timeout(5000))).value;
       const rotated = await callVault(server, 'GET', 'auth/token/lookup-self', { token: second });
       expect(rotated.json.data.meta.common_name).toBe('agent-two');

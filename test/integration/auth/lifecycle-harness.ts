@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import type { VaultClient } from '../../../src/vault/types.js';
 import { FakeClock } from '../../unit/certs/support/fake-clock.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 
 export const ROOT = 'hvs.lifecycleRootToken';
 
@@ -143,17 +144,5 @@ export class LifecycleHarness {
 }
 
 function vaultConfig(address: string): VaultConfig {
-  return {
-    address,
-    caCert: undefined,
-    caPath: undefined,
-    clientCert: undefined,
-    clientKey: undefined,
-    tlsServerName: undefined,
-    tlsSkipVerify: false,
-    namespace: undefined,
-    token: undefined,
-    requestTimeoutMs: 5000,
-    maxConcurrentRequests: 4,
-  };
+  return testVaultConfig(address);
 }

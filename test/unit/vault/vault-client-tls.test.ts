@@ -1,8 +1,7 @@
 // TLS to Vault: verified by default, a configured CA trusted, skip-verify allowed only with a warning, and a
 // client certificate presented for mTLS. Certificates are made with the real openssl binary.
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VaultConfig } from '../../../src/config/runtime-config.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { VaultUnreachableError } from '../../../src/vault/vault-errors.js';
+import { selfSigned, signedBy } from '../../helpers/openssl-pki.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certagent-tls-'));
 const file = (name: string) => join(dir, name);
@@ -20,48 +21,10 @@ let server: Server;
 let address: string;
 let seenClientCn: string | undefined;
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
 beforeAll(async () => {
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=test ca', '-days', '1');
-  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=vault.test');
-  writeFileSync(file('server.ext'), 'subjectAltName=DNS:vault.test\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '1',
-    '-extfile',
-    'server.ext',
-  );
-  openssl('req', ...ec, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=agent-client');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'client.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'client.pem',
-    '-days',
-    '1',
-  );
+  selfSigned(dir, 'ca', 'test ca');
+  signedBy(dir, 'ca', 'server', 'vault.test', ['vault.test']);
+  signedBy(dir, 'ca', 'client', 'agent-client');
   server = createServer(
     {
       key: readFileSync(file('server.key')),
@@ -87,20 +50,7 @@ afterAll(async () => {
 });
 
 function config(overrides: Partial<VaultConfig>): VaultConfig {
-  return {
-    address,
-    caCert: undefined,
-    caPath: undefined,
-    clientCert: undefined,
-    clientKey: undefined,
-    tlsServerName: 'vault.test',
-    tlsSkipVerify: false,
-    namespace: undefined,
-    token: undefined,
-    requestTimeoutMs: 5000,
-    maxConcurrentRequests: 2,
-    ...overrides,
-  };
+  return testVaultConfig(address, { tlsServerName: 'vault.test', maxConcurrentRequests: 2, ...overrides });
 }
 
 async function get(overrides: Partial<VaultConfig>, warnings: string[] = []) {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VaultConfig } from '../../../src/config/runtime-config.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import type { VaultRequestEvent } from '../../../src/vault/types.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 import {
   VaultHttpError,
   VaultResponseError,
@@ -30,20 +31,7 @@ async function fakeVault(handler: Handler): Promise<string> {
 }
 
 function config(address: string, overrides: Partial<VaultConfig> = {}): VaultConfig {
-  return {
-    address,
-    caCert: undefined,
-    caPath: undefined,
-    clientCert: undefined,
-    clientKey: undefined,
-    tlsServerName: undefined,
-    tlsSkipVerify: false,
-    namespace: undefined,
-    token: undefined,
-    requestTimeoutMs: 2000,
-    maxConcurrentRequests: 4,
-    ...overrides,
-  };
+  return testVaultConfig(address, { requestTimeoutMs: 2000, ...overrides });
 }
 
 function json(
