@@ -1,19 +1,15 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { VaultConfig } from '../config/runtime-config.js';
-import { VaultConfigError } from './vault-config-error.js';
 import { Semaphore } from './semaphore.js';
+import { VaultConfigError } from './vault-config-error.js';
 import type { VaultClient, VaultEnvelope, VaultRequest, VaultRequestEvent } from './types.js';
-import {
-  VaultHttpError,
-  VaultResponseError,
-  VaultTimeoutError,
-  VaultUnreachableError,
-} from './vault-errors.js';
+import { VaultTimeoutError, VaultUnreachableError } from './vault-errors.js';
+import { envelopeFrom, httpErrorFrom } from './vault-response.js';
+import type { RequestLabel, VaultExchange } from './vault-response.js';
+import { vaultTlsOptions } from './vault-tls.js';
 
-/** Hooks for what the client observes; both must not throw. */
+/** Hooks for what the client observes; an observer that throws is ignored rather than failing the request. */
 export interface VaultClientOptions {
   /** Every finished request (metrics, debug logs). Never carries a token. */
   readonly onRequest?: (event: VaultRequestEvent) => void;
@@ -21,6 +17,9 @@ export interface VaultClientOptions {
   readonly onWarning?: (message: string, request: { operation: string; path: string }) => void;
   readonly userAgent?: string;
 }
+
+const SKIP_VERIFY_WARNING =
+  'vault.tls_skip_verify is set: the Vault server certificate is NOT verified; anyone on the path can read the token and the keys';
 
 /**
  * The agent's one connection pool to Vault (undici, keep-alive). At most `max_concurrent_requests` requests are
@@ -32,129 +31,99 @@ export function createVaultClient(config: VaultConfig, options: VaultClientOptio
   const agent = new Agent({
     connections: config.maxConcurrentRequests,
     keepAliveTimeout: 30_000,
-    connect: tlsOptions(config),
+    connect: vaultTlsOptions(config),
   });
-  if (config.tlsSkipVerify) {
-    options.onWarning?.(
-      'vault.tls_skip_verify is set: the Vault server certificate is NOT verified; anyone on the path can read the token and the keys',
-      { operation: 'client', path: '' },
-    );
-  }
+  const observe = guarded(options);
+  if (config.tlsSkipVerify) observe.warning(SKIP_VERIFY_WARNING, { operation: 'client', path: '' });
   const gate = new Semaphore(config.maxConcurrentRequests);
-  const send = async (request: VaultRequest): Promise<Dispatcher.ResponseData> => {
+
+  // The slot is held until the body is read, since an unread body still occupies its connection.
+  const send = async (request: VaultRequest): Promise<VaultExchange> => {
     const release = await gate.acquire(request.signal);
     const started = performance.now();
     let status = 'error';
+    const { operation, method } = request;
+    const path = redactor(request.token)(request.path);
     try {
-      const response = await dispatch(agent, config, options, request);
-      status = String(response.statusCode);
-      return response;
+      const exchange = await exchangeWith(agent, config, options.userAgent, request);
+      status = String(exchange.status);
+      return exchange;
     } finally {
       release();
-      options.onRequest?.({
-        operation: request.operation,
-        method: request.method,
-        path: request.path,
-        status,
-        durationMs: performance.now() - started,
-      });
+      observe.request({ operation, method, path, status, durationMs: performance.now() - started });
     }
+  };
+  const failIfError = (exchange: VaultExchange, request: VaultRequest): void => {
+    if (exchange.status >= 400)
+      throw httpErrorFrom(exchange, labelOf(request), redactor(request.token), Date.now());
   };
   return {
     async request<D>(request: VaultRequest): Promise<VaultEnvelope<D> | undefined> {
-      const response = await send(request);
-      const text = await readBody(response, request);
-      if (response.statusCode >= 400) throw httpError(response, request, text);
-      if (response.statusCode === 204 || text === '') return undefined;
-      let envelope: VaultEnvelope<D>;
-      try {
-        envelope = JSON.parse(text) as VaultEnvelope<D>;
-      } catch (error) {
-        throw new VaultResponseError(`vault ${request.method} ${request.path} answered non-JSON`, {
-          cause: error,
-        });
+      const exchange = await send(request);
+      failIfError(exchange, request);
+      const label = labelOf(request);
+      const envelope = envelopeFrom<D>(exchange, label);
+      const redact = redactor(request.token);
+      for (const warning of envelope?.warnings ?? []) {
+        observe.warning(redact(warning), { operation: request.operation, path: label.path });
       }
-      for (const warning of envelope.warnings ?? []) options.onWarning?.(warning, request);
       return envelope;
     },
     async requestText(request: VaultRequest): Promise<string> {
-      const response = await send(request);
-      const text = await readBody(response, request);
-      if (response.statusCode >= 400) throw httpError(response, request, text);
-      return text;
+      const exchange = await send(request);
+      failIfError(exchange, request);
+      return exchange.text;
     },
     close: () => agent.close(),
   };
 }
 
-function tlsOptions(config: VaultConfig): Record<string, unknown> {
-  const read = (path: string, what: string): Buffer => {
-    try {
-      return readFileSync(path);
-    } catch (error) {
-      throw new VaultConfigError(`cannot read ${what} ${path}`, { cause: error });
-    }
-  };
-  const ca: Buffer[] = [];
-  if (config.caCert) ca.push(read(config.caCert, 'vault.ca_cert'));
-  if (config.caPath) {
-    for (const name of readdirSync(config.caPath).sort()) {
-      if (/\.(pem|crt)$/.test(name)) ca.push(read(join(config.caPath, name), 'a CA file in vault.ca_path'));
-    }
-  }
-  return {
-    ...(ca.length > 0 ? { ca } : {}),
-    ...(config.clientCert ? { cert: read(config.clientCert, 'vault.client_cert') } : {}),
-    ...(config.clientKey ? { key: read(config.clientKey, 'vault.client_key') } : {}),
-    ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
-    rejectUnauthorized: !config.tlsSkipVerify,
-  };
-}
-
-async function dispatch(
+async function exchangeWith(
   agent: Agent,
   config: VaultConfig,
-  options: VaultClientOptions,
+  userAgent: string | undefined,
   request: VaultRequest,
-): Promise<Dispatcher.ResponseData> {
-  const headers: Record<string, string> = { 'x-vault-request': 'true' };
-  if (options.userAgent) headers['user-agent'] = options.userAgent;
-  if (request.token !== undefined) headers['x-vault-token'] = request.token;
-  const namespace = request.namespace ?? config.namespace;
-  if (namespace) headers['x-vault-namespace'] = namespace;
-  let body: string | undefined;
-  if (request.body !== undefined) {
-    body = JSON.stringify(request.body);
-    headers['content-type'] = 'application/json';
-  }
+): Promise<VaultExchange> {
   const timeout = AbortSignal.timeout(config.requestTimeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-  // LIST is sent as `GET ?list=true`, which Vault treats the same; some proxies (and Node's own HTTP parser)
-  // refuse the LIST verb.
-  const list = request.method === 'LIST';
-  const path = request.path.replace(/^\/+/, '');
-  const url = `${config.address}/v1/${path}${list ? `${path.includes('?') ? '&' : '?'}list=true` : ''}`;
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
   try {
-    return await undiciRequest(url, {
+    const response = await undiciRequest(urlOf(config.address, request), {
       dispatcher: agent,
-      method: (list ? 'GET' : request.method) as Dispatcher.HttpMethod,
-      headers,
+      // LIST goes as `GET ?list=true`, which Vault treats the same: Node's HTTP parser (and some proxies) refuse
+      // the LIST verb.
+      method: (request.method === 'LIST' ? 'GET' : request.method) as Dispatcher.HttpMethod,
+      headers: headersOf(config, userAgent, request, body !== undefined),
       body,
       signal,
     });
+    // The same signal bounds the body, so a server that stalls mid-body is a timeout too.
+    const text = await response.body.text();
+    return { status: response.statusCode, headers: response.headers, text };
   } catch (error) {
     throw transportError(error, request, timeout, config.requestTimeoutMs);
   }
 }
 
-async function readBody(response: Dispatcher.ResponseData, request: VaultRequest): Promise<string> {
-  try {
-    return await response.body.text();
-  } catch (error) {
-    throw new VaultUnreachableError(`vault ${request.method} ${request.path}: the response was cut off`, {
-      cause: error,
-    });
-  }
+function urlOf(address: string, request: VaultRequest): string {
+  const path = request.path.replace(/^\/+/, '');
+  if (request.method !== 'LIST') return `${address}/v1/${path}`;
+  return `${address}/v1/${path}${path.includes('?') ? '&' : '?'}list=true`;
+}
+
+function headersOf(
+  config: VaultConfig,
+  userAgent: string | undefined,
+  request: VaultRequest,
+  hasBody: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = { 'x-vault-request': 'true' };
+  if (userAgent) headers['user-agent'] = userAgent;
+  if (request.token !== undefined) headers['x-vault-token'] = request.token;
+  const namespace = request.namespace ?? config.namespace;
+  if (namespace) headers['x-vault-namespace'] = namespace;
+  if (hasBody) headers['content-type'] = 'application/json';
+  return headers;
 }
 
 function transportError(
@@ -163,35 +132,59 @@ function transportError(
   timeout: AbortSignal,
   timeoutMs: number,
 ): Error {
-  if (request.signal?.aborted)
+  if (request.signal?.aborted) {
     return request.signal.reason instanceof Error ? request.signal.reason : abortError();
-  if (timeout.aborted || error instanceof undiciErrors.HeadersTimeoutError) {
-    return new VaultTimeoutError(`vault ${request.method} ${request.path}: no answer within ${timeoutMs} ms`);
   }
+  const label = `vault ${request.method} ${labelOf(request).path}`;
+  if (
+    timeout.aborted ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  ) {
+    return new VaultTimeoutError(`${label}: no answer within ${timeoutMs} ms`);
+  }
+  if (error instanceof undiciErrors.InvalidArgumentError) {
+    // Not Vault's fault and not passing: retrying would fail the same way.
+    return new VaultConfigError(
+      `${label}: the request cannot be sent (a header value HTTP does not allow, in the token or namespace?)`,
+    );
+  }
+  // The code says enough (ECONNREFUSED, a TLS verification failure); a message is redacted in case it echoes.
   const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
   const detail = code ?? (error instanceof Error ? error.message : String(error));
-  return new VaultUnreachableError(`vault ${request.method} ${request.path}: ${detail}`, { cause: error });
+  return new VaultUnreachableError(`${label}: ${redactor(request.token)(detail)}`, { cause: error });
 }
 
 function abortError(): Error {
   return new DOMException('the request was aborted', 'AbortError');
 }
 
-function httpError(response: Dispatcher.ResponseData, request: VaultRequest, text: string): VaultHttpError {
-  let errors: string[] = [];
+/** How messages and events name a request: method and path, the path redacted. */
+function labelOf(request: VaultRequest): RequestLabel {
+  return { method: request.method, path: redactor(request.token)(request.path) };
+}
+
+/** Replaces the token wherever it might be echoed (a proxy page, a misbehaving server). */
+function redactor(token: string | undefined): (text: string) => string {
+  if (!token) return (text) => text;
+  return (text) => text.split(token).join('[redacted]');
+}
+
+function guarded(options: VaultClientOptions): {
+  request(event: VaultRequestEvent): void;
+  warning(message: string, request: { operation: string; path: string }): void;
+} {
+  return {
+    request: (event) => swallow(() => options.onRequest?.(event)),
+    warning: (message, request) =>
+      swallow(() => options.onWarning?.(message, { operation: request.operation, path: request.path })),
+  };
+}
+
+function swallow(fn: () => void): void {
   try {
-    const parsed = JSON.parse(text) as { errors?: unknown };
-    if (Array.isArray(parsed.errors)) errors = parsed.errors.map(String);
+    fn();
   } catch {
-    errors = text.trim() === '' ? [] : [text.trim().slice(0, 200)];
+    // An observer's bug must not turn a good answer from Vault into a failure.
   }
-  const retryAfter = response.headers['retry-after'];
-  const seconds = typeof retryAfter === 'string' && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
-  return new VaultHttpError({
-    status: response.statusCode,
-    method: request.method,
-    path: request.path,
-    errors,
-    retryAfterSeconds: seconds,
-  });
 }
