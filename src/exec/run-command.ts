@@ -7,6 +7,8 @@ export interface CommandResult {
   /** The signal that ended it (e.g. SIGKILL after a timeout), if any. */
   readonly signal: string | undefined;
   readonly timedOut: boolean;
+  /** The pass's signal aborted it (the agent is stopping). */
+  readonly aborted: boolean;
   /** It could not be started at all (not found, not executable). */
   readonly failedToStart: boolean;
   readonly stdout: string;
@@ -17,55 +19,118 @@ export interface CommandResult {
 /** Runs commands; the render pass takes one so tests can observe or fake them. */
 export type CommandRunner = (spec: CommandSpec, options: RunCommandOptions) => Promise<CommandResult>;
 
+/** How long a command may run, what stops it early, and extra environment variables. */
 export interface RunCommandOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly env?: Readonly<Record<string, string>>;
+  /** Between SIGTERM and SIGKILL; 2 s unless a test wants it shorter. */
+  readonly killGraceMs?: number;
 }
 
 const OUTPUT_LIMIT = 4096;
 const KILL_GRACE_MS = 2000;
+// After SIGKILL only a process that left the group (setsid) can still hold the pipes open: stop waiting for it.
+const PIPE_GRACE_MS = 500;
 
 /**
  * Runs a check or reload command: an argv array without a shell (arguments arrive exactly as written), a string
- * the user wrote under `sh -c`. On timeout it gets SIGTERM, then SIGKILL after a short grace. Never throws for a
- * command that fails: the result says how it ended.
+ * the user wrote under `sh -c`. On timeout or abort its whole process group gets SIGTERM, then SIGKILL after a
+ * short grace: killing only `sh` would leave `sh -c 'sleep 60; reload'`'s children holding the output pipes, and
+ * the pass waiting on them. Never throws for a command that fails: the result says how it ended.
  */
 export const runCommand: CommandRunner = async (spec, options) => {
   const [file, args, shell] =
     'argv' in spec ? [spec.argv[0]!, spec.argv.slice(1), false] : [spec.shell, [], true];
   const started = performance.now();
-  const result = await execa(file, args, {
+  const subprocess = execa(file, args, {
     shell: shell ? '/bin/sh' : false,
     reject: false,
-    timeout: options.timeoutMs,
-    killSignal: 'SIGTERM',
-    forceKillAfterDelay: KILL_GRACE_MS,
-    cancelSignal: options.signal,
+    detached: true,
     stdin: 'ignore',
     env: options.env,
     stripFinalNewline: true,
     maxBuffer: 1024 * 1024,
   });
-  return {
-    exitCode: result.exitCode,
-    signal: result.signal,
-    timedOut: result.timedOut,
-    failedToStart:
-      result.failed &&
-      result.exitCode === undefined &&
-      !result.timedOut &&
-      !result.isCanceled &&
-      result.signal === undefined,
-    stdout: truncate(String(result.stdout ?? '')),
-    stderr: truncate(String(result.stderr ?? '')),
-    durationMs: performance.now() - started,
-  };
+  const stopper = groupStopper(subprocess, options.killGraceMs ?? KILL_GRACE_MS);
+  const timer = setTimeout(() => stopper.stop('timeout'), options.timeoutMs);
+  const onAbort = () => stopper.stop('abort');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  try {
+    const result = await subprocess;
+    const timedOut = stopper.reason === 'timeout';
+    const aborted = stopper.reason === 'abort';
+    return {
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut,
+      aborted,
+      failedToStart: result.failed && result.exitCode === undefined && !stopper.reason && !result.signal,
+      stdout: truncate(String(result.stdout ?? '')),
+      stderr: truncate(String(result.stderr ?? '')),
+      durationMs: performance.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
+    stopper.dispose();
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 };
+
+interface Stopper {
+  readonly reason: 'timeout' | 'abort' | undefined;
+  stop(reason: 'timeout' | 'abort'): void;
+  dispose(): void;
+}
+
+function groupStopper(
+  subprocess: {
+    pid?: number | undefined;
+    stdout: { destroy(): void } | null;
+    stderr: { destroy(): void } | null;
+  },
+  graceMs: number,
+): Stopper {
+  let reason: 'timeout' | 'abort' | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (subprocess.pid === undefined) return;
+    try {
+      process.kill(-subprocess.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return {
+    get reason() {
+      return reason;
+    },
+    stop(why) {
+      if (reason) return;
+      reason = why;
+      signalGroup('SIGTERM');
+      timers.push(
+        setTimeout(() => {
+          signalGroup('SIGKILL');
+          timers.push(
+            setTimeout(() => {
+              subprocess.stdout?.destroy();
+              subprocess.stderr?.destroy();
+            }, PIPE_GRACE_MS),
+          );
+        }, graceMs),
+      );
+    },
+    dispose() {
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
+}
 
 /** Whether a command run counts as a success. */
 export function succeeded(result: CommandResult): boolean {
-  return result.exitCode === 0 && !result.timedOut;
+  return result.exitCode === 0 && !result.timedOut && !result.aborted;
 }
 
 /** A short human form of a command for logs. */
