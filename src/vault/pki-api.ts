@@ -1,6 +1,6 @@
 import type { PkiIssued, PkiIssueRequest, PkiSignRequest } from './pki-types.js';
 import type { VaultClient } from './types.js';
-import { VaultResponseError } from './vault-errors.js';
+import { responseFields } from './response-fields.js';
 
 /** POST `{mount}/sign/{role}` with a CSR made here; the key never leaves the host. */
 export async function signCertificate(
@@ -65,35 +65,18 @@ function issuedFrom(
   path: string,
   withKey: boolean,
 ): PkiIssued {
-  const fail = (what: string): never => {
-    throw new VaultResponseError(`vault ${path} answered without ${what}`);
-  };
-  if (!data) return fail('data');
-  const text = (name: string): string => {
-    const value = data[name];
-    return typeof value === 'string' && value.trim() !== '' ? value.trim() : fail(`a ${name} string`);
-  };
-  const certificate = text('certificate');
-  const issuingCa = text('issuing_ca');
-  const chain = data.ca_chain;
-  if (
-    chain !== undefined &&
-    chain !== null &&
-    (!Array.isArray(chain) || chain.some((c) => typeof c !== 'string'))
-  ) {
-    fail('ca_chain as an array of strings');
-  }
-  const expiration = data.expiration;
-  if (typeof expiration !== 'number' || !Number.isInteger(expiration)) fail('expiration as an integer');
+  const fields = responseFields(data, path);
+  const issuingCa = fields.text('issuing_ca');
+  // Vault leaves ca_chain out only when it is empty; the issuer is then the whole chain it knows.
+  const chain = fields.optionalTextList('ca_chain');
   return {
-    certificate,
+    certificate: fields.text('certificate'),
     issuingCa,
-    caChain:
-      Array.isArray(chain) && chain.length > 0 ? (chain as string[]).map((c) => c.trim()) : [issuingCa],
-    serialNumber: text('serial_number'),
-    expiration: expiration as number,
-    privateKey: withKey ? text('private_key') : undefined,
-    privateKeyType: withKey ? text('private_key_type') : undefined,
+    caChain: chain && chain.length > 0 ? chain : [issuingCa],
+    serialNumber: fields.text('serial_number'),
+    expiration: fields.integer('expiration'),
+    privateKey: withKey ? fields.text('private_key') : undefined,
+    privateKeyType: withKey ? fields.text('private_key_type') : undefined,
     warnings: warnings ?? [],
   };
 }
