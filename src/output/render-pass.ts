@@ -36,6 +36,8 @@ export interface TemplateOutcome {
 /** What happened to one distinct check or command. */
 export interface CommandOutcome {
   readonly kind: 'check' | 'command';
+  readonly spec: CommandSpec;
+  /** The command in a short human form, for logs and status. */
   readonly command: string;
   readonly result: 'success' | 'failure' | 'timeout';
   readonly exitCode: number | undefined;
@@ -61,37 +63,24 @@ export interface RenderPassResult {
 export async function runRenderPass(input: RenderPassInput): Promise<RenderPassResult> {
   const { templates, logger } = input;
   const outcomes = new Map<TemplateConfig, TemplateOutcome>();
-  const plans: { template: TemplateConfig; plan: PlannedFile }[] = [];
-  const failedCertificates = new Set<string>();
+  const changed: { template: TemplateConfig; plan: PlannedFile }[] = [];
 
-  const rendered = await Promise.all(templates.map((template) => renderOne(input, template)));
-  rendered.forEach((entry, index) => {
-    if (entry.kind === 'error') failedCertificates.add(templates[index]!.certificate);
-  });
+  const prepared = await Promise.all(templates.map((template) => renderAndPlan(input, template)));
+  // Render or plan (unknown owner, unreadable destination): either failure holds back the whole certificate.
+  const failedCertificates = new Set(
+    templates.filter((_, index) => prepared[index]!.kind === 'error').map((template) => template.certificate),
+  );
   for (const [index, template] of templates.entries()) {
-    const entry = rendered[index]!;
+    const entry = prepared[index]!;
     const base = { destination: template.destination, certificate: template.certificate };
     if (entry.kind === 'pending') outcomes.set(template, { ...base, result: 'pending' });
     else if (entry.kind === 'error') outcomes.set(template, { ...base, result: 'error', error: entry.error });
-    else if (failedCertificates.has(template.certificate)) {
-      outcomes.set(template, {
-        ...base,
-        result: 'error',
-        error: 'not written: another template of this certificate failed',
-      });
-    } else {
-      try {
-        plans.push({ template, plan: await planFile(template, entry.contents, entry.serial) });
-      } catch (error) {
-        outcomes.set(template, { ...base, result: 'error', error: errorMessage(error) });
-      }
-    }
-  }
-  for (const { template, plan } of plans) {
-    if (!plan.changed) outcomes.set(template, outcome(template, 'unchanged', plan.serial));
+    else if (failedCertificates.has(template.certificate))
+      outcomes.set(template, { ...base, result: 'error', error: HELD_BACK });
+    else if (!entry.plan.changed) outcomes.set(template, outcome(template, 'unchanged', entry.plan.serial));
+    else changed.push({ template, plan: entry.plan });
   }
 
-  const changed = plans.filter(({ plan }) => plan.changed);
   // Keys first: a reader that sees the new certificate must find its key already in place.
   const ordered = [...changed].sort((a, b) => Number(b.plan.holdsKey) - Number(a.plan.holdsKey));
   const { written, error: writeError } = await writeAll(ordered, logger);
@@ -142,10 +131,12 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   return { templates: list, commands, ok, rolledBack };
 }
 
-type Rendered =
-  { kind: 'pending' } | { kind: 'error'; error: string } | { kind: 'ok'; contents: string; serial: string };
+const HELD_BACK = 'not written: another template of this certificate failed';
 
-async function renderOne(input: RenderPassInput, template: TemplateConfig): Promise<Rendered> {
+type Prepared =
+  { kind: 'pending' } | { kind: 'error'; error: string } | { kind: 'planned'; plan: PlannedFile };
+
+async function renderAndPlan(input: RenderPassInput, template: TemplateConfig): Promise<Prepared> {
   const bundle = input.bundles.get(template.certificate);
   if (!bundle) return { kind: 'pending' };
   try {
@@ -154,7 +145,7 @@ async function renderOne(input: RenderPassInput, template: TemplateConfig): Prom
       templateContext(bundle),
       template.destination,
     );
-    return { kind: 'ok', contents, serial: bundle.serialNumber };
+    return { kind: 'planned', plan: await planFile(template, contents, bundle.serialNumber) };
   } catch (error) {
     input.logger.error({ destination: template.destination, error: errorMessage(error) }, 'template failed');
     return { kind: 'error', error: errorMessage(error) };
@@ -184,6 +175,7 @@ async function runStage(
     const ok = succeeded(result);
     const entry: CommandOutcome = {
       kind,
+      spec,
       command: describeCommand(spec),
       result: ok ? 'success' : result.timedOut ? 'timeout' : 'failure',
       exitCode: result.exitCode,
