@@ -1,6 +1,6 @@
 // The render pass on a real filesystem with real commands: DESIGN §2 "Files".
 
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -189,5 +189,104 @@ describe('runRenderPass', () => {
     const bundle = await makeBundle();
     await pass([template(0, 'key.pem', 'key.pem')], new Map([['web', bundle]]));
     expect(JSON.stringify(lines)).not.toContain(bundle.privateKey.split('\n')[1]!);
+  });
+
+  it('runs a check shared by two templates once, with the new files in place, then distinct commands in config order', async () => {
+    const log = join(dir, 'order.log');
+    const check = record('check.log', 'cert.pem', 'key.pem');
+    const templates = [
+      template(0, 'cert.pem', 'cert.pem', {
+        exec: { check, command: { shell: `echo nginx >> '${log}'` }, timeoutMs: 10_000 },
+      }),
+      template(1, 'key.pem', 'key.pem', {
+        exec: { check, command: { shell: `echo haproxy >> '${log}'` }, timeoutMs: 10_000 },
+      }),
+      template(2, 'ca.pem', 'ca.pem', {
+        exec: { check: undefined, command: { shell: `echo nginx >> '${log}'` }, timeoutMs: 10_000 },
+      }),
+    ];
+    const result = await pass(templates, new Map([['web', await makeBundle()]]));
+    expect(result.ok).toBe(true);
+    expect(await calls('check.log')).toEqual([{ at: expect.any(Number), missing: [] }]);
+    expect(await readFile(log, 'utf8')).toBe('nginx\nhaproxy\n');
+    expect(result.commands.map((c) => [c.kind, c.result])).toEqual([
+      ['check', 'success'],
+      ['command', 'success'],
+      ['command', 'success'],
+    ]);
+    expect(result.commands[0]!.spec).toEqual(check);
+  });
+
+  it('rolls back when a command times out and reports the timeout', async () => {
+    await writeFile(join(dir, 'cert.pem'), 'old\n', { mode: 0o644 });
+    const exec = { check: undefined, command: { shell: 'exec sleep 30' }, timeoutMs: 200 };
+    const result = await pass(
+      [template(0, 'cert.pem', 'cert.pem', { exec })],
+      new Map([['web', await makeBundle()]]),
+    );
+    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(result.commands).toEqual([
+      expect.objectContaining({ kind: 'command', result: 'timeout', exitCode: undefined }),
+    ]);
+    expect(result.templates[0]).toMatchObject({ result: 'error', error: expect.stringMatching(/timed out/) });
+    expect(await readFile(join(dir, 'cert.pem'), 'utf8')).toBe('old\n');
+    expect(lines.some((line) => line.msg === 'command failed' && line.timed_out === true)).toBe(true);
+  });
+
+  it('holds back a certificate’s files when one template names an unknown user; other certificates go on', async () => {
+    const templates = [
+      template(0, 'key.pem', 'key.pem'),
+      template(1, 'cert.pem', 'cert.pem', { user: 'no-such-user-certagent' }),
+      { ...template(2, 'cert.pem', 'api.pem'), certificate: 'api' },
+    ];
+    const result = await pass(
+      templates,
+      new Map([
+        ['web', await makeBundle()],
+        ['api', await makeBundle('api', 'api.example.test')],
+      ]),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.templates.map((t) => t.result)).toEqual(['error', 'error', 'written']);
+    expect(result.templates[1]!.error).toMatch(/user "no-such-user-certagent"/);
+    await expect(stat(join(dir, 'key.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readFile(join(dir, 'api.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
+  it('puts back the files already renamed and runs no command when a file cannot be put in place', async () => {
+    // A directory where the file should go: planning sees no file, the rename then fails.
+    await mkdir(join(dir, 'a-dir'));
+    const exec = { check: undefined, command: record('reload.log'), timeoutMs: 10_000 };
+    const templates = [
+      template(0, 'key.pem', 'key.pem', { exec }),
+      { ...template(1, 'cert.pem', 'cert.pem', { exec }), destination: join(dir, 'a-dir') },
+    ];
+    const result = await pass(templates, new Map([['web', await makeBundle()]]));
+    expect(result).toMatchObject({ ok: false, rolledBack: true, commands: [] });
+    expect(result.templates.map((t) => t.result)).toEqual(['error', 'error']);
+    expect(result.templates[0]!.error).toMatch(/^write failed for .*a-dir/);
+    // The key renamed first was removed again, and no temp file is left behind.
+    expect(await readdir(dir)).toEqual(['a-dir']);
+    expect(await readdir(join(dir, 'a-dir'))).toEqual([]);
+    expect(await calls('reload.log')).toEqual([]);
+  });
+
+  it('rewrites a file whose mode drifted, runs its command, and keeps the old mode on the .bak', async () => {
+    const exec = { check: undefined, command: record('reload.log'), timeoutMs: 10_000 };
+    const templates = [template(0, 'key.pem', 'key.pem', { exec, backup: true })];
+    const bundle = await makeBundle();
+    await pass(templates, new Map([['web', bundle]]));
+    await chmod(join(dir, 'key.pem'), 0o644);
+    const result = await pass(templates, new Map([['web', bundle]]));
+    expect(result.templates[0]!.result).toBe('written');
+    expect((await stat(join(dir, 'key.pem'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'key.pem.bak'))).mode & 0o777).toBe(0o644);
+    expect(await calls('reload.log')).toHaveLength(2);
+  });
+
+  it('reports the serial each file holds', async () => {
+    const bundle = await makeBundle();
+    const result = await pass([template(0, 'cert.pem', 'cert.pem')], new Map([['web', bundle]]));
+    expect(result.templates[0]).toMatchObject({ result: 'written', serial: bundle.serialNumber });
   });
 });
