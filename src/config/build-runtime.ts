@@ -1,7 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type {
-  AuthMethodSettings,
-  AutoAuthConfig,
   CertificateConfig,
   CommandSpec,
   ListenerConfig,
@@ -9,7 +7,8 @@ import type {
   TemplateConfig,
   VaultConfig,
 } from './runtime-config.js';
-import { DEFAULTS, METHOD_KEYS } from './defaults.js';
+import { buildAutoAuth } from './build-auto-auth.js';
+import { DEFAULTS } from './defaults.js';
 import type { ConfigProblem, Position } from './problems.js';
 import type { ConfigFile } from './schema.js';
 import type { ConfigPath } from './yaml-source.js';
@@ -54,7 +53,8 @@ export function buildRuntimeConfig(
   };
 }
 
-type Resolve = (value: string, at: ConfigPath) => string;
+/** Resolves a path from the config against the directory of the file that named it. */
+export type Resolve = (value: string, at: ConfigPath) => string;
 
 function buildVault(
   file: ConfigFile,
@@ -83,7 +83,13 @@ function buildVault(
     const value = fromEnv(name);
     return value === undefined ? undefined : resolve(context.cwd, value);
   };
-  const skip = fromEnv('VAULT_SKIP_VERIFY');
+  const skip = parseEnvBool(fromEnv('VAULT_SKIP_VERIFY'));
+  if (skip === 'invalid') {
+    problems.push({
+      path: [],
+      message: 'VAULT_SKIP_VERIFY must be true or false (or 1/0, t/f), as the Vault CLI reads it',
+    });
+  }
   return {
     address: (address ?? '').replace(/\/+$/, ''),
     caCert: v.ca_cert !== undefined ? path(v.ca_cert, ['vault', 'ca_cert']) : envPath('VAULT_CACERT'),
@@ -95,113 +101,11 @@ function buildVault(
     clientKey:
       v.client_key !== undefined ? path(v.client_key, ['vault', 'client_key']) : envPath('VAULT_CLIENT_KEY'),
     tlsServerName: v.tls_server_name ?? fromEnv('VAULT_TLS_SERVER_NAME'),
-    tlsSkipVerify: v.tls_skip_verify ?? (skip !== undefined && /^(1|t|true)$/i.test(skip)),
+    tlsSkipVerify: v.tls_skip_verify ?? skip === true,
     namespace: v.namespace ?? fromEnv('VAULT_NAMESPACE'),
     token,
     requestTimeoutMs: v.request_timeout ?? DEFAULTS.requestTimeoutMs,
     maxConcurrentRequests: v.max_concurrent_requests ?? DEFAULTS.maxConcurrentRequests,
-  };
-}
-
-function buildAutoAuth(
-  file: ConfigFile,
-  problems: ConfigProblem[],
-  path: Resolve,
-): AutoAuthConfig | undefined {
-  const auth = file.auto_auth;
-  if (!auth) return undefined;
-  const { method } = auth;
-  const at: ConfigPath = ['auto_auth', 'method', 'config'];
-  const config = method.config ?? {};
-  const keys = METHOD_KEYS[method.type]!;
-  for (const key of Object.keys(config)) {
-    if (!keys.required.includes(key) && !keys.optional.includes(key)) {
-      problems.push({
-        path: [...at, key],
-        atKey: true,
-        message: `unknown key for the ${method.type} method`,
-      });
-    }
-  }
-  const text = (key: string, required: boolean): string | undefined => {
-    const value = config[key];
-    if (value === undefined || value === null) {
-      if (required) problems.push({ path: at, message: `${key} is required for the ${method.type} method` });
-      return undefined;
-    }
-    if (typeof value !== 'string' || value === '') {
-      problems.push({ path: [...at, key], message: 'must be a non-empty string' });
-      return undefined;
-    }
-    return value;
-  };
-  const file_ = (key: string, required: boolean): string | undefined => {
-    const value = text(key, required);
-    return value === undefined ? undefined : path(value, [...at, key]);
-  };
-  let settings: AuthMethodSettings;
-  switch (method.type) {
-    case 'token_file':
-      settings = { type: 'token_file', tokenFilePath: file_('token_file_path', true) ?? '' };
-      break;
-    case 'approle': {
-      const remove = config.remove_secret_id_file_after_reading;
-      if (remove !== undefined && typeof remove !== 'boolean') {
-        problems.push({
-          path: [...at, 'remove_secret_id_file_after_reading'],
-          message: 'must be true or false',
-        });
-      }
-      settings = {
-        type: 'approle',
-        roleIdFilePath: file_('role_id_file_path', true) ?? '',
-        secretIdFilePath: file_('secret_id_file_path', false),
-        removeSecretIdFileAfterReading: remove === true,
-      };
-      break;
-    }
-    case 'kubernetes':
-      settings = {
-        type: 'kubernetes',
-        role: text('role', true) ?? '',
-        tokenPath: file_('token_path', false) ?? DEFAULTS.kubernetesTokenPath,
-      };
-      break;
-    case 'jwt':
-      settings = { type: 'jwt', role: text('role', true) ?? '', path: file_('path', true) ?? '' };
-      break;
-    case 'cert':
-      settings = {
-        type: 'cert',
-        name: text('name', false),
-        clientCert: file_('client_cert', false),
-        clientKey: file_('client_key', false),
-      };
-      break;
-  }
-  const minBackoffMs = method.min_backoff ?? DEFAULTS.minBackoffMs;
-  const maxBackoffMs = method.max_backoff ?? DEFAULTS.maxBackoffMs;
-  if (minBackoffMs > maxBackoffMs) {
-    problems.push({
-      path: ['auto_auth', 'method', 'min_backoff'],
-      message: 'must not be longer than max_backoff',
-    });
-  }
-  return {
-    method: {
-      settings,
-      mountPath: (method.mount_path ?? `auth/${method.type}`).replace(/^\/+|\/+$/g, ''),
-      namespace: method.namespace,
-      minBackoffMs,
-      maxBackoffMs,
-      exitOnErr: method.exit_on_err ?? DEFAULTS.exitOnErr,
-    },
-    sinks: (auth.sinks ?? []).map((sink, index) => ({
-      type: 'file' as const,
-      path: path(sink.config.path, ['auto_auth', 'sinks', index, 'config', 'path']),
-      mode: sink.config.mode ?? DEFAULTS.sinkMode,
-    })),
-    revokeOnShutdown: auth.revoke_on_shutdown ?? false,
   };
 }
 
@@ -272,6 +176,14 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
         : undefined,
     };
   });
+}
+
+// Go's strconv.ParseBool, which the Vault CLI uses for VAULT_SKIP_VERIFY.
+function parseEnvBool(value: string | undefined): boolean | 'invalid' | undefined {
+  if (value === undefined) return undefined;
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  return 'invalid';
 }
 
 function commandSpec(value: string | string[] | undefined): CommandSpec | undefined {

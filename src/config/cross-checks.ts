@@ -17,7 +17,7 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
     if (allowed && typeof cert.key_bits === 'number' && !allowed.includes(cert.key_bits)) {
       problems.push({
         path: ['certificates', name, 'key_bits'],
-        message: `must be ${allowed.join(' or ')} for ${keyType} keys, got ${cert.key_bits}`,
+        message: `must be ${oneOf(allowed)} for ${keyType} keys, got ${cert.key_bits}`,
       });
     }
     if (cert.renew_threshold !== undefined && cert.renew_before !== undefined) {
@@ -66,6 +66,11 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
       } else destinations.set(template.destination, index);
     }
   });
+}
+
+// "256 or 384", "2048, 3072 or 4096".
+function oneOf(values: readonly number[]): string {
+  return values.length === 1 ? String(values[0]) : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }
 
 function asMap(value: unknown): Record<string, unknown> | undefined {

@@ -10,7 +10,7 @@ import { formatProblem } from './problems.js';
 import type { RuntimeConfig } from './runtime-config.js';
 import { configSchema, describe } from './schema.js';
 import type { ConfigPath } from './yaml-source.js';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlSource, pathKey } from './yaml-source.js';
 
 /** Where the config is read and how. */
 export interface LoadConfigOptions {
@@ -64,6 +64,7 @@ export function parseConfigTexts(
       });
       continue;
     }
+    forgetReplaced(positions, merged, source.value, []);
     for (const [key, position] of source.positions) positions.set(key, position);
     merged = mergeValues(merged, source.value);
   }
@@ -142,6 +143,28 @@ function mergeValues(base: unknown, over: unknown): unknown {
   for (const [key, value] of Object.entries(over))
     out[key] = key in out ? mergeValues(out[key], value) : value;
   return out;
+}
+
+/**
+ * Drops the positions of values a later file replaces (a list or scalar over an earlier one), so that a problem
+ * inside the replacement never points into the earlier file's text.
+ */
+function forgetReplaced(
+  positions: Map<string, Position>,
+  base: unknown,
+  over: unknown,
+  path: ConfigPath,
+): void {
+  if (isPlainObject(base) && isPlainObject(over)) {
+    for (const [key, value] of Object.entries(over)) {
+      if (key in base) forgetReplaced(positions, base[key], value, [...path, key]);
+    }
+    return;
+  }
+  const prefix = pathKey(path).slice(0, -1);
+  for (const key of [...positions.keys()]) {
+    if (key.startsWith(`${prefix},`) || key.startsWith(`${prefix}]`)) positions.delete(key);
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -43,9 +43,15 @@ const command = z.union([z.array(nonEmpty).min(1, { error: 'must not be an empty
   error: 'must be a non-empty list of strings (run without a shell) or a string (run with sh -c)',
 });
 
-const hostPort = z.string().refine((value) => /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(value), {
-  error: 'must be host:port, e.g. 127.0.0.1:8210',
-});
+const hostPort = z
+  .string()
+  .refine(
+    (value) =>
+      /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(value) && Number(value.split(':').pop()) <= 65535,
+    {
+      error: (issue) => `must be host:port like 127.0.0.1:8210, got ${describe(issue.input)}`,
+    },
+  );
 
 const vault = z.strictObject({
   address: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
@@ -81,9 +87,11 @@ const autoAuth = z.strictObject({
   revoke_on_shutdown: z.boolean().optional(),
 });
 
-const ip = z.string().refine((value) => isIP(value) !== 0, { error: 'must be an IP address' });
+const ip = z.string().refine((value) => isIP(value) !== 0, {
+  error: (issue) => `must be an IP address like 10.0.0.10 or ::1, got ${describe(issue.input)}`,
+});
 const uri = z.string().refine((value) => URL.canParse(value) && /^[a-z][a-z0-9+.-]*:/i.test(value), {
-  error: 'must be a URI like spiffe://example.org/web',
+  error: (issue) => `must be a URI like spiffe://example.org/web, got ${describe(issue.input)}`,
 });
 
 const certificate = z.strictObject({
