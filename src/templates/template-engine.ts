@@ -65,6 +65,9 @@ export class TemplateEngine {
 
   async #compile(source: TemplateSource, destination: string): Promise<Compiled> {
     let text: string;
+    if (source.kind === 'builtin' && !(BUILTIN_TEMPLATES as readonly string[]).includes(source.name))
+      // The config refuses these too; checked here so a name can never reach outside templates/.
+      throw new TemplateError(destination, `no shipped template named ${JSON.stringify(source.name)}`);
     if (source.kind === 'inline') text = source.contents;
     else {
       const path =

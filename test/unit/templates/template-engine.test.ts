@@ -66,6 +66,13 @@ describe('TemplateEngine', () => {
     expect((error as Error).message).toMatch(/algorithm|subject|bits/);
   });
 
+  it('refuses a builtin name that is not shipped', async () => {
+    const context = templateContext(await makeBundle());
+    await expect(
+      new TemplateEngine().render({ kind: 'builtin', name: '../package.json' }, context, 'dest'),
+    ).rejects.toThrow(/^template for dest: no shipped template named "\.\.\/package\.json"$/);
+  });
+
   it('reports a syntax error when the template is loaded, with its position', async () => {
     const error = await new TemplateEngine()
       .render({ kind: 'inline', contents: '{{#if}}' }, templateContext(await makeBundle()), 'dest')
