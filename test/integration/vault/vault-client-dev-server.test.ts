@@ -8,12 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIssued } from '../../../src/certs/check-issued.js';
 import { createCsr } from '../../../src/certs/csr.js';
 import { generatePrivateKey } from '../../../src/certs/keys.js';
-import type { VaultConfig } from '../../../src/config/runtime-config.js';
 import { issueCertificate, signCertificate } from '../../../src/vault/pki-api.js';
 import type { VaultClient, VaultRequestEvent } from '../../../src/vault/types.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { isRetryable, VaultHttpError } from '../../../src/vault/vault-errors.js';
 import { useDevServer } from '../../helpers/dev-server.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 
 const server = useDevServer({ tls: true }, 'all');
 const NAMES = {
@@ -32,19 +32,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'certagent-vault-int-'));
   const caCert = join(dir, 'vault-ca.pem');
   writeFileSync(caCert, server().caPem ?? '');
-  const config: VaultConfig = {
-    address: server().address,
-    caCert,
-    caPath: undefined,
-    clientCert: undefined,
-    clientKey: undefined,
-    tlsServerName: undefined,
-    tlsSkipVerify: false,
-    namespace: undefined,
-    token: undefined,
-    requestTimeoutMs: 5000,
-    maxConcurrentRequests: 2,
-  };
+  const config = testVaultConfig(server().address, { caCert, maxConcurrentRequests: 2 });
   vault = createVaultClient(config, {
     onRequest: (event) => events.push(event),
     onWarning: (message) => warnings.push(message),

@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach } from 'vitest';
 import type { VaultConfig } from '../../../src/config/runtime-config.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
 
 /** What the fake server does with each request. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -25,22 +26,9 @@ export function useFakeVaults(): (handler: Handler) => Promise<string> {
   };
 }
 
-/** A complete VaultConfig for `address` with test-friendly limits. */
+/** A VaultConfig for `address` with a short request timeout, for servers that may never answer. */
 export function vaultConfig(address: string, overrides: Partial<VaultConfig> = {}): VaultConfig {
-  return {
-    address,
-    caCert: undefined,
-    caPath: undefined,
-    clientCert: undefined,
-    clientKey: undefined,
-    tlsServerName: undefined,
-    tlsSkipVerify: false,
-    namespace: undefined,
-    token: undefined,
-    requestTimeoutMs: 2000,
-    maxConcurrentRequests: 4,
-    ...overrides,
-  };
+  return testVaultConfig(address, { requestTimeoutMs: 2000, ...overrides });
 }
 
 /** Answers with a JSON body. */

@@ -1,7 +1,7 @@
 // TLS to Vault: verified by default, a configured CA trusted, skip-verify allowed only with a warning, and a
 // client certificate presented for mTLS. Certificates are made with the real openssl binary.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +76,27 @@ describe('Vault client TLS', () => {
     await expect(get({ caCert: file('ca.pem'), tlsServerName: 'other.test' })).rejects.toBeInstanceOf(
       VaultUnreachableError,
     );
+  });
+
+  it('trusts the certificates in ca_path, whatever the file names', async () => {
+    const caDir = join(dir, 'ca-dir');
+    mkdirSync(caDir, { recursive: true });
+    writeFileSync(join(caDir, '5d41402a.0'), readFileSync(file('ca.pem')));
+    writeFileSync(join(caDir, 'notes.txt'), 'not a certificate');
+    expect((await get({ caPath: caDir }))?.data).toEqual({ ok: true });
+  });
+
+  it('fails the handshake without naming the token', async () => {
+    const token = 'hvs.TlsFailureTokenMustNotLeak';
+    const client = createVaultClient(config({}));
+    const error = await client
+      .request({ method: 'GET', path: 'sys/health', token, operation: 'x' })
+      .catch((e: unknown) => e);
+    await client.close();
+    expect(error).toBeInstanceOf(VaultUnreachableError);
+    const all: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = e.cause) all.push(e.message, String(e.stack));
+    expect(all.join('\n')).not.toContain(token);
   });
 
   it('connects with tls_skip_verify, but warns loudly', async () => {

@@ -151,6 +151,50 @@ describe('createVaultClient', () => {
     await client.close();
   });
 
+  it('lets a request override the namespace, sends the user agent, and omits the namespace when none', async () => {
+    const seen: IncomingMessage['headers'][] = [];
+    const address = await fakeVault((req, res) => {
+      seen.push(req.headers);
+      json(res, 200, { data: {} });
+    });
+    const client = createVaultClient(config(address, { namespace: 'team-a' }), {
+      userAgent: 'certagent/test',
+    });
+    await client.request({ method: 'GET', path: 'x', operation: 'x', namespace: 'team-b/child' });
+    await client.close();
+    const plain = createVaultClient(config(address));
+    await plain.request({ method: 'GET', path: 'x', operation: 'x' });
+    await plain.close();
+    expect(seen[0]?.['x-vault-namespace']).toBe('team-b/child');
+    expect(seen[0]?.['user-agent']).toBe('certagent/test');
+    expect(seen[1]).not.toHaveProperty('x-vault-namespace');
+    expect(seen[1]).not.toHaveProperty('x-vault-token');
+  });
+
+  it('lets a request aborted while queued leave the queue without a slot leak', async () => {
+    const pending: ServerResponse[] = [];
+    const address = await fakeVault((_req, res) => pending.push(res));
+    const client = createVaultClient(config(address, { maxConcurrentRequests: 1 }));
+    const first = client.request({ method: 'GET', path: 'a', operation: 'x' });
+    const controller = new AbortController();
+    const queued = client.request({ method: 'GET', path: 'b', operation: 'x', signal: controller.signal });
+    const third = client.request({ method: 'GET', path: 'c', operation: 'x' });
+    controller.abort();
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    for (const deadline = Date.now() + 2000; pending.length < 1 && Date.now() < deadline;) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    json(pending[0]!, 200, { data: { n: 1 } });
+    expect((await first)?.data).toEqual({ n: 1 });
+    for (const deadline = Date.now() + 2000; pending.length < 2 && Date.now() < deadline;) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(pending).toHaveLength(2);
+    json(pending[1]!, 200, { data: { n: 3 } });
+    expect((await third)?.data).toEqual({ n: 3 });
+    await client.close();
+  });
+
   it('never has more than max_concurrent_requests requests in flight', async () => {
     let inFlight = 0;
     let peak = 0;
