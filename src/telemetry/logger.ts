@@ -2,9 +2,14 @@ import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogConfig } from '../config/runtime-config.js';
+import { REDACTED, redactSecretKeys } from './redact-keys.js';
 import { SecretRegistry } from './secret-registry.js';
+import { serializeError } from './serialize-error.js';
 
-/** Where secrets live in the objects we log; pino replaces them at any of these paths. */
+/**
+ * Where secrets live in the objects we log; pino replaces them at these paths (which also cover a child's
+ * bindings). Deeper or unlisted spellings are caught by `redactSecretKeys`.
+ */
 const REDACT_KEYS = [
   'token',
   'client_token',
@@ -34,8 +39,9 @@ export interface AgentLogger {
 
 /**
  * The agent's pino logger: JSON (or pino-pretty when `format: pretty`), written synchronously so no line is lost
- * at exit. Secrets are removed twice: by key (pino's redact) and by value (every registered secret is replaced
- * in the serialized line, wherever it appears).
+ * at exit. Secrets are removed by key (pino's redact paths, then a pass over every plain object at any depth) and
+ * by value (every registered secret is replaced in the serialized line, wherever it appears). Errors under `err`
+ * or `error` keep type, code, message, status, stack and their cause chain.
  */
 export function createLogger(
   config: Partial<LogConfig>,
@@ -60,10 +66,13 @@ export function createLogger(
     {
       level: config.level ?? 'info',
       base: { pid: process.pid },
-      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      redact: { paths: REDACT_PATHS, censor: REDACTED },
+      serializers: { err: serializeError, error: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactSecretKeys(object) as Record<string, unknown>,
+      },
     },
     scrubbing,
   );

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { AgentError } from '../../../src/lib/errors.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 
 function capture(format: 'json' | 'pretty') {
@@ -44,6 +45,62 @@ describe('createLogger', () => {
       expect(text()).toMatch(/saw \[REDACTED\]/);
     },
   );
+
+  it.each(['json', 'pretty'] as const)(
+    '%s: redacts every spelling of a secret key deeper than any listed path, and in arrays',
+    (format) => {
+      const { logger, text } = capture(format);
+      logger.info(
+        {
+          a: { b: { c: { d: { clientToken: SECRET, 'X-Vault-Token': SECRET, privateKey: SECRET } } } },
+          list: [{ secretId: SECRET }, [{ Authorization: `Bearer ${SECRET}` }]],
+          token_ttl: 3600,
+        },
+        'deep',
+      );
+      expect(text()).not.toContain(SECRET);
+      expect(text()).toContain('3600');
+    },
+  );
+
+  it('keeps code, status and the cause chain of an error, but none of its other fields', () => {
+    const { logger, text } = capture('json');
+    const root = Object.assign(new Error('connection reset'), { code: 'ECONNRESET' });
+    const vault = Object.assign(new AgentError('VAULT_HTTP', 'permission denied', { cause: root }), {
+      status: 403,
+      token: SECRET,
+      request: { headers: { 'x-vault-token': SECRET } },
+    });
+    logger.error({ error: new AgentError('ISSUE_FAILED', 'cannot issue web', { cause: vault }) }, 'failed');
+    expect(text()).not.toContain(SECRET);
+    const line = JSON.parse(text()) as { error: Record<string, unknown> };
+    expect(line.error).toMatchObject({
+      type: 'AgentError',
+      code: 'ISSUE_FAILED',
+      message: 'cannot issue web',
+      cause: {
+        code: 'VAULT_HTTP',
+        status: 403,
+        message: 'permission denied',
+        cause: { type: 'Error', code: 'ECONNRESET', message: 'connection reset' },
+      },
+    });
+    expect(Object.keys(line.error.cause as object).sort()).toEqual([
+      'cause',
+      'code',
+      'message',
+      'stack',
+      'status',
+      'type',
+    ]);
+  });
+
+  it("redacts a secret in a child's bindings", () => {
+    const { logger, text } = capture('json');
+    logger.child({ component: 'auth', token: SECRET }).info('bound');
+    expect(text()).not.toContain(SECRET);
+    expect(text()).toContain('"component":"auth"');
+  });
 
   it('writes JSON lines with level names and ISO times by default', () => {
     const { logger, text } = capture('json');
