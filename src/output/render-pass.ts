@@ -85,50 +85,43 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   const ordered = [...changed].sort((a, b) => Number(b.plan.holdsKey) - Number(a.plan.holdsKey));
   const { written, error: writeError } = await writeAll(ordered, logger);
   const commands: CommandOutcome[] = [];
+  const changedTemplates = changed.map(({ template }) => template);
   let failure = writeError;
-  if (!failure)
-    failure = await runStage(
-      input,
-      'check',
-      changed.map(({ template }) => template),
-      commands,
-    );
-  if (!failure)
-    failure = await runStage(
-      input,
-      'command',
-      changed.map(({ template }) => template),
-      commands,
-    );
+  failure ??= await runStage(input, 'check', changedTemplates, commands);
+  failure ??= await runStage(input, 'command', changedTemplates, commands);
 
-  let rolledBack = false;
-  if (failure) {
-    rolledBack = written.length > 0;
-    for (const plan of [...written].reverse()) {
-      await restoreFile(plan).catch((error: unknown) =>
-        logger.error(
-          { destination: plan.path, error: errorMessage(error) },
-          'could not restore the previous file',
-        ),
-      );
-    }
-    if (rolledBack)
-      logger.warn({ reason: failure, files: written.length }, 'pass rolled back: previous files restored');
-    for (const { template } of changed) {
-      outcomes.set(template, {
-        destination: template.destination,
-        certificate: template.certificate,
-        result: 'error',
-        error: failure,
-      });
-    }
-  } else {
-    for (const { template, plan } of changed)
-      outcomes.set(template, outcome(template, 'written', plan.serial));
+  const rolledBack = failure !== undefined && written.length > 0;
+  if (failure !== undefined) await rollBack(written, failure, logger);
+  for (const { template, plan } of changed) {
+    outcomes.set(
+      template,
+      failure === undefined
+        ? outcome(template, 'written', plan.serial)
+        : {
+            destination: template.destination,
+            certificate: template.certificate,
+            result: 'error',
+            error: failure,
+          },
+    );
   }
   const list = templates.map((template) => outcomes.get(template)!);
   const ok = !failure && list.every((entry) => entry.result !== 'error');
   return { templates: list, commands, ok, rolledBack };
+}
+
+/** Puts every file the pass renamed into place back as it was; a file that cannot be restored is logged. */
+async function rollBack(written: readonly PlannedFile[], reason: string, logger: Logger): Promise<void> {
+  for (const plan of [...written].reverse()) {
+    await restoreFile(plan).catch((error: unknown) =>
+      logger.error(
+        { destination: plan.path, error: errorMessage(error) },
+        'could not restore the previous file',
+      ),
+    );
+  }
+  if (written.length > 0)
+    logger.warn({ reason, files: written.length }, 'pass rolled back: previous files restored');
 }
 
 const HELD_BACK = 'not written: another template of this certificate failed';
