@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import { expandEnv } from './expand-env.js';
 import type { ConfigProblem, Position } from './problems.js';
@@ -62,7 +62,7 @@ export function parseYamlSource(text: string, file: string, env: NodeJS.ProcessE
           message: `environment variable ${expanded.missing.map((name) => `\${${name}}`).join(', ')} is not set (use \${NAME:-default} for a default)`,
         });
       }
-      return expanded.value;
+      return node.type === 'PLAIN' && expanded.value !== node.value ? retype(expanded.value) : expanded.value;
     }
     problems.push({
       path,
@@ -73,4 +73,17 @@ export function parseYamlSource(text: string, file: string, env: NodeJS.ProcessE
   };
   const value = convert(doc.contents as Node | null, []);
   return { value: value ?? {}, positions, problems };
+}
+
+/**
+ * An unquoted `${VAR}` takes the type YAML would give the expanded text, so `tls_skip_verify: ${SKIP:-false}` is a
+ * boolean and `max_concurrent_requests: ${N}` a number, as if written literally. Quoting keeps it a string.
+ */
+function retype(text: string): unknown {
+  try {
+    const value: unknown = parse(text);
+    return typeof value === 'boolean' || typeof value === 'number' ? value : text;
+  } catch {
+    return text;
+  }
 }

@@ -1,9 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../../src/cli/check-command.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/config/', import.meta.url));
 
 function io(env: NodeJS.ProcessEnv = { VAULT_ADDR: 'https://v:8200', VAULT_TOKEN: 't' }) {
   const out = { stdout: '', stderr: '' };
@@ -41,8 +44,46 @@ describe('certagent check', () => {
     expect(out.stderr).toContain(`${file}:2:40: certificates.web.colour: unknown key`);
   });
 
-  it('exits 2 without -c or with an unknown flag', async () => {
-    expect(await checkCommand([], io().io)).toBe(2);
-    expect(await checkCommand(['--bogus'], io().io)).toBe(2);
+  it('exits 2 without -c, with an unknown flag or a stray argument, and says why', async () => {
+    for (const args of [[], ['--bogus'], ['agent.yaml'], ['-c']]) {
+      const { io: cli, out } = io();
+      expect(await checkCommand(args, cli)).toBe(2);
+      expect(out.stderr).toMatch(/^certagent check: /);
+      expect(out.stdout).toBe('');
+    }
+  });
+
+  it('counts what the full fixture declares', async () => {
+    const file = join(FIXTURES, 'valid-full.yaml');
+    const { io: cli, out } = io({});
+    expect(await checkCommand(['-c', file], cli)).toBe(0);
+    expect(out.stdout).toBe(`${file}: ok (2 certificates, 4 templates)\n`);
+  });
+
+  it('prints each of many problems on its own line, in file order, and nothing on stdout', async () => {
+    const file = join(FIXTURES, 'bad-many.yaml');
+    const { io: cli, out } = io();
+    expect(await checkCommand(['-c', file], cli)).toBe(2);
+    const lines = out.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(19);
+    expect(lines[0]).toBe(`${file}:3:12: vault.address: must be an http:// or https:// URL`);
+    expect(lines[17]).toBe(`${file}:29:1: colour: unknown key`);
+    expect(lines[18]).toBe('certagent check: 18 problem(s)');
+    expect(out.stdout).toBe('');
+  });
+
+  it('merges several -c files and names them all in the summary', async () => {
+    const override = join(dir, 'override.yaml');
+    await writeFile(override, 'log: { level: debug }\n');
+    const file = join(FIXTURES, 'valid-minimal.yaml');
+    const { io: cli, out } = io();
+    expect(await checkCommand(['-c', file, '--config', override], cli)).toBe(0);
+    expect(out.stdout).toBe(`${file}, ${override}: ok (1 certificate, 1 template)\n`);
+  });
+
+  it('exits 2 for a file that cannot be read', async () => {
+    const { io: cli, out } = io();
+    expect(await checkCommand(['-c', join(dir, 'missing.yaml')], cli)).toBe(2);
+    expect(out.stderr).toContain('missing.yaml: cannot read: ENOENT');
   });
 });

@@ -198,3 +198,27 @@ describe('several files', () => {
     expect(found).toEqual(['/over.yaml:2:5: templates[0].certificate: is required']);
   });
 });
+
+describe('${VAR} expansion and types', () => {
+  const env = { VAULT_ADDR: 'https://v:8200', VAULT_TOKEN: 't', SKIP: 'true', N: '4', MODE: '0640' };
+
+  it('an unquoted variable takes the type of its text; a quoted one stays a string', () => {
+    const config = parse(
+      `vault:\n  tls_skip_verify: \${SKIP}\n  max_concurrent_requests: \${N}\n  request_timeout: \${T:-2m}\n${CERT}`,
+      env,
+    );
+    expect(config.vault).toMatchObject({
+      tlsSkipVerify: true,
+      maxConcurrentRequests: 4,
+      requestTimeoutMs: 120_000,
+    });
+    expect(problems(`vault:\n  tls_skip_verify: "\${SKIP}"\n${CERT}`, env)).toEqual([
+      `${FILE}:2:20: vault.tls_skip_verify: must be true or false, got "true"`,
+    ]);
+  });
+
+  it('a mode from a variable stays the octal string it was written as', () => {
+    const text = `auto_auth:\n  method: { type: token_file, config: { token_file_path: /t } }\n  sinks:\n    - type: file\n      config: { path: /s, mode: "\${MODE}" }\n${CERT}`;
+    expect(parse(text, env).autoAuth?.sinks[0]?.mode).toBe(0o640);
+  });
+});
