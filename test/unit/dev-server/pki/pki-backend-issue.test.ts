@@ -191,6 +191,22 @@ describe('issue/:role', () => {
   });
 });
 
+describe('RSA', () => {
+  it('issues an RSA leaf with a PKCS#1 key of the role size from an RSA root', async () => {
+    const { call } = setup();
+    await call('update', 'root/generate/internal', { common_name: 'RSA Root' });
+    await call('update', 'roles/rsa', { allow_any_name: true, key_type: 'rsa', key_bits: 2048 });
+    const { data } = logical(await call('update', 'issue/rsa', { common_name: 'r.test' }));
+    expect(data.private_key_type).toBe('rsa');
+    expect(String(data.private_key)).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    const leaf = new x509.X509Certificate(String(data.certificate));
+    const ca = new x509.X509Certificate(String(data.issuing_ca));
+    expect(ca.publicKey.algorithm.name).toBe('RSASSA-PKCS1-v1_5');
+    expect((leaf.publicKey.algorithm as { modulusLength?: number }).modulusLength).toBe(2048);
+    expect(await leaf.verify({ publicKey: ca.publicKey, signatureOnly: true })).toBe(true);
+  });
+});
+
 describe('sign/:role', () => {
   it('signs a CSR with its own names and no private key, warning that the request CN was overridden', async () => {
     const { call } = await withRootAndRole();
