@@ -7,7 +7,7 @@ import { errorMessage } from '../lib/errors.js';
 import { templateContext } from '../templates/template-context.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { PlannedFile } from './render-plan.js';
-import { planFile, preparePlanned, restoreFile } from './render-plan.js';
+import { planFile, preparePlanned, prepareRestore } from './render-plan.js';
 import type { PreparedWrite } from './write-file-atomic.js';
 import { syncDirectory } from './write-file-atomic.js';
 import { dirname } from 'node:path';
@@ -110,16 +110,24 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   return { templates: list, commands, ok, rolledBack };
 }
 
-/** Puts every file the pass renamed into place back as it was; a file that cannot be restored is logged. */
+/**
+ * Puts every file the pass renamed into place back as it was, in two phases like the write (old contents
+ * prepared first, then renamed back to back), so the window with a mismatched key and certificate stays short.
+ * A file that cannot be restored is logged and the others are still restored.
+ */
 async function rollBack(written: readonly PlannedFile[], reason: string, logger: Logger): Promise<void> {
-  for (const plan of [...written].reverse()) {
-    await restoreFile(plan).catch((error: unknown) =>
-      logger.error(
-        { destination: plan.path, error: errorMessage(error) },
-        'could not restore the previous file',
-      ),
+  const failed = (plan: PlannedFile) => (error: unknown) =>
+    logger.error(
+      { destination: plan.path, error: errorMessage(error) },
+      'could not restore the previous file',
     );
+  const prepared: { plan: PlannedFile; write: PreparedWrite }[] = [];
+  for (const plan of written) {
+    const write = await prepareRestore(plan).catch(failed(plan));
+    if (write) prepared.push({ plan, write });
   }
+  for (const { plan, write } of prepared) await write.commit({ syncDirectory: false }).catch(failed(plan));
+  for (const dir of new Set(written.map((plan) => dirname(plan.path)))) await syncDirectory(dir);
   if (written.length > 0)
     logger.warn({ reason, files: written.length }, 'pass rolled back: previous files restored');
 }

@@ -75,13 +75,22 @@ export async function preparePlanned(plan: PlannedFile, backup: boolean): Promis
 
 /** Puts the file back as it was before the pass: the old content and mode, or no file at all. */
 export async function restoreFile(plan: PlannedFile): Promise<void> {
+  const write = await prepareRestore(plan);
+  if (write) await write.commit();
+}
+
+/**
+ * The first half of restoreFile, so a rollback can rename all the old files back to back as the pass did the
+ * new ones. A file that did not exist before is removed here and now (undefined is returned).
+ */
+export async function prepareRestore(plan: PlannedFile): Promise<PreparedWrite | undefined> {
   if (!plan.previous) {
     await unlink(plan.path).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
-    return;
+    return undefined;
   }
-  await writeFileAtomic({
+  return prepareFileAtomic({
     path: plan.path,
     contents: plan.previous.contents,
     mode: plan.previous.mode,
