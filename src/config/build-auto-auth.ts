@@ -107,6 +107,6 @@ export function buildAutoAuth(
       path: path(sink.config.path, ['auto_auth', 'sinks', index, 'config', 'path']),
       mode: sink.config.mode ?? DEFAULTS.sinkMode,
     })),
-    revokeOnShutdown: auth.revoke_on_shutdown ?? false,
+    revokeOnShutdown: auth.revoke_on_shutdown ?? DEFAULTS.revokeOnShutdown,
   };
 }

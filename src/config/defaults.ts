@@ -9,6 +9,7 @@ export const DEFAULTS = {
   minBackoffMs: 1 * SECOND,
   maxBackoffMs: 5 * MINUTE,
   exitOnErr: false,
+  revokeOnShutdown: false,
   kubernetesTokenPath: '/var/run/secrets/kubernetes.io/serviceaccount/token',
   sinkMode: 0o600,
   certificateMode: 'sign',

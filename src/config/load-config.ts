@@ -110,6 +110,13 @@ function problemsOf(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] {
           message: `must be one of ${issue.values.map(String).join(', ')}, got ${describe(valueAt(root, path))}`,
         },
       ];
+    case 'too_small':
+    case 'too_big': {
+      const value = valueAt(root, path);
+      if (typeof value !== 'number') return [{ path, message: issue.message }];
+      const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      return [{ path, message: `must be ${bound}, got ${value}` }];
+    }
     default:
       return [{ path, message: issue.message }];
   }

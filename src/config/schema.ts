@@ -108,8 +108,10 @@ const certificate = z.strictObject({
   key_bits: z.int().optional(),
   renew_threshold: z
     .number()
-    .gt(0, { error: 'must be between 0 and 1' })
-    .lt(1, { error: 'must be between 0 and 1' })
+    .refine((value) => value > 0 && value < 1, {
+      error: (issue) =>
+        `must be a share of the lifetime between 0 and 1, e.g. 0.67, got ${String(issue.input)}`,
+    })
     .optional(),
   renew_before: duration.optional(),
   reuse_key: z.boolean().optional(),

@@ -69,7 +69,12 @@ const BAD: [string, string[]][] = [
     'bad-renew-both.yaml',
     [':8:19: certificates.web.renew_before: set renew_threshold or renew_before, not both'],
   ],
-  ['bad-renew-threshold.yaml', [':7:22: certificates.web.renew_threshold: must be between 0 and 1']],
+  [
+    'bad-renew-threshold.yaml',
+    [
+      ':7:22: certificates.web.renew_threshold: must be a share of the lifetime between 0 and 1, e.g. 0.67, got 1',
+    ],
+  ],
   ['bad-sink-type.yaml', [':7:13: auto_auth.sinks[0].type: must be one of file, got "socket"']],
   [
     'bad-template-certificate.yaml',

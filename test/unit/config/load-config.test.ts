@@ -208,7 +208,7 @@ templates:
     [
       'a threshold out of range',
       MINIMAL.replace('role: web', 'role: web\n    renew_threshold: 1.5'),
-      /renew_threshold: must be between 0 and 1/,
+      /renew_threshold: must be a share of the lifetime between 0 and 1, e.g. 0.67, got 1.5/,
     ],
     [
       'an unset variable',

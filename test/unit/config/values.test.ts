@@ -222,3 +222,15 @@ describe('${VAR} expansion and types', () => {
     expect(parse(text, env).autoAuth?.sinks[0]?.mode).toBe(0o640);
   });
 });
+
+describe('numbers out of range', () => {
+  it.each([
+    ['0', 'must be at least 1, got 0'],
+    ['1000', 'must be at most 256, got 1000'],
+    ['2.5', 'must be an integer, got number 2.5'],
+  ])('max_concurrent_requests: %s', (given, message) => {
+    expect(problems(`vault:\n  max_concurrent_requests: ${given}\n${CERT}`)).toEqual([
+      `${FILE}:2:28: vault.max_concurrent_requests: ${message}`,
+    ]);
+  });
+});
