@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CertificateBundle } from '../certs/bundle.js';
 import type { CommandSpec, TemplateConfig } from '../config/runtime-config.js';
-import type { CommandRunner } from '../exec/run-command.js';
+import type { CommandResult, CommandRunner } from '../exec/run-command.js';
 import { describeCommand, runCommand as defaultRunner, succeeded } from '../exec/run-command.js';
 import { errorMessage } from '../lib/errors.js';
 import { templateContext } from '../templates/template-context.js';
@@ -195,10 +195,17 @@ async function runStage(
     if (ok) input.logger.info(fields, `${kind} succeeded`);
     else {
       input.logger.warn({ ...fields, timed_out: result.timedOut }, `${kind} failed`);
-      return `${kind} ${entry.command} ${entry.result === 'timeout' ? 'timed out' : `exited with ${result.exitCode ?? result.signal ?? 'an error'}`}`;
+      return `${kind} ${entry.command} ${howItEnded(result)}`;
     }
   }
   return undefined;
+}
+
+function howItEnded(result: CommandResult): string {
+  if (result.timedOut) return 'timed out';
+  if (result.aborted) return 'was stopped: the agent is stopping';
+  if (result.failedToStart) return 'could not be started';
+  return `exited with ${result.exitCode ?? result.signal ?? 'an error'}`;
 }
 
 function outcome(template: TemplateConfig, result: 'written' | 'unchanged', serial: string): TemplateOutcome {

@@ -13,6 +13,7 @@ import { TemplateEngine } from '../../../src/templates/template-engine.js';
 import { makeBundle } from '../../helpers/bundle-fixture.js';
 
 const RECORD = join(import.meta.dirname, '../../fixtures/bin/record-call.mjs');
+const HANG = join(import.meta.dirname, '../../fixtures/bin/hang.mjs');
 
 let dir: string;
 let lines: Record<string, unknown>[];
@@ -288,5 +289,41 @@ describe('runRenderPass', () => {
     const bundle = await makeBundle();
     const result = await pass([template(0, 'cert.pem', 'cert.pem')], new Map([['web', bundle]]));
     expect(result.templates[0]).toMatchObject({ result: 'written', serial: bundle.serialNumber });
+  });
+
+  it('stops a running command when the pass is aborted and puts the files back', async () => {
+    const pidFile = join(dir, 'pid');
+    const exec = {
+      check: undefined,
+      command: { argv: [process.execPath, HANG, pidFile] },
+      timeoutMs: 60_000,
+    };
+    const controller = new AbortController();
+    const running = runRenderPass({
+      templates: [template(0, 'cert.pem', 'cert.pem', { exec })],
+      bundles: new Map([['web', await makeBundle()]]),
+      engine: new TemplateEngine(),
+      logger: logger(),
+      signal: controller.signal,
+    });
+    const deadline = Date.now() + 10_000;
+    while (!(await readFile(pidFile, 'utf8').catch(() => '')) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    const result = await running;
+    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(result.commands).toEqual([expect.objectContaining({ kind: 'command', result: 'failure' })]);
+    expect(result.templates[0]!.error).toMatch(/was stopped/);
+    await expect(stat(join(dir, 'cert.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('says when a command cannot be started', async () => {
+    const exec = { check: { argv: [join(dir, 'no-such-binary')] }, command: undefined, timeoutMs: 10_000 };
+    const result = await pass(
+      [template(0, 'cert.pem', 'cert.pem', { exec })],
+      new Map([['web', await makeBundle()]]),
+    );
+    expect(result.templates[0]!.error).toMatch(/could not be started/);
+    expect(result.rolledBack).toBe(true);
   });
 });
