@@ -24,6 +24,14 @@ export interface TemplateHealth {
   writtenAt: number | undefined;
 }
 
+/** Whether the agent holds a usable Vault token; shown in /status (files stay valid while Vault is away). */
+export interface AuthHealth {
+  authenticated: boolean;
+  lastError: string | undefined;
+  lastErrorAt: number | undefined;
+  lastSuccessAt: number | undefined;
+}
+
 /** Whether the agent is ready and, if not, why (each reason names the certificate or template). */
 export interface Readiness {
   readonly ready: boolean;
@@ -40,6 +48,12 @@ const LAST_SHARE = 0.1;
 export class HealthState {
   readonly certificates = new Map<string, CertificateHealth>();
   readonly templates: TemplateHealth[];
+  readonly auth: AuthHealth = {
+    authenticated: false,
+    lastError: undefined,
+    lastErrorAt: undefined,
+    lastSuccessAt: undefined,
+  };
 
   constructor(
     certificates: readonly string[],
@@ -84,6 +98,20 @@ export class HealthState {
       entry.lastError = errorMessage(event.error);
       entry.lastErrorAt = now;
     } else entry.renewAt = event.renewAt;
+  }
+
+  /** Records a login or token renewal: success, or the error (its message only; it never holds the token). */
+  onAuth(now: number, error?: unknown): void {
+    if (error === undefined) {
+      Object.assign(this.auth, {
+        authenticated: true,
+        lastSuccessAt: now,
+        lastError: undefined,
+        lastErrorAt: undefined,
+      });
+    } else {
+      Object.assign(this.auth, { authenticated: false, lastError: errorMessage(error), lastErrorAt: now });
+    }
   }
 
   /** Records a render pass. */
@@ -131,6 +159,12 @@ export class HealthState {
       ms === undefined ? null : new Date(ms).toISOString();
     return {
       ready: this.readiness(now).ready,
+      auth: {
+        authenticated: this.auth.authenticated,
+        last_success: iso(this.auth.lastSuccessAt),
+        last_error: this.auth.lastError ?? null,
+        last_error_at: iso(this.auth.lastErrorAt),
+      },
       certificates: Object.fromEntries(
         [...this.certificates].map(([name, c]) => [
           name,

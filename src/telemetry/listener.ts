@@ -5,11 +5,12 @@ import type { Logger } from 'pino';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import type { HealthState } from './health.js';
 import type { AgentMetrics } from './metrics.js';
+import type { SecretRegistry } from './secret-registry.js';
 
 /** The listener could not bind its address. */
 export class ListenerError extends AgentError {
   constructor(message: string, options?: ErrorOptions) {
-    super('LISTENER', message, options);
+    super('LISTENER_BIND', message, options);
   }
 }
 
@@ -21,6 +22,8 @@ export interface ListenerOptions {
   readonly metrics: AgentMetrics;
   readonly now: () => number;
   readonly logger: Logger;
+  /** When given, /readyz and /status bodies are scrubbed of registered secrets (error messages end up there). */
+  readonly secrets?: SecretRegistry;
 }
 
 /** A running listener. */
@@ -64,6 +67,27 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   };
 }
 
+/**
+ * The listener as a long-running part (DESIGN §3): binds (rejecting with a ListenerError if it cannot), serves
+ * until `signal` aborts, then closes. `onListening` receives the bound address (useful with port 0).
+ */
+export async function runListener(
+  options: ListenerOptions & { readonly onListening?: (address: string) => void },
+  signal: AbortSignal,
+): Promise<void> {
+  if (signal.aborted) return;
+  const listener = await startListener(options);
+  options.onListening?.(listener.address);
+  try {
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  } finally {
+    await listener.close();
+  }
+}
+
 async function handle(options: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   const known = ['/livez', '/readyz', '/metrics', '/status'];
@@ -80,7 +104,8 @@ async function handle(options: ListenerOptions, req: IncomingMessage, res: Serve
       const readiness = options.health.readiness(now);
       options.metrics.ready.set(readiness.ready ? 1 : 0);
       const body = readiness.ready ? { ready: true } : { ready: false, reasons: readiness.reasons };
-      return send(res, req, readiness.ready ? 200 : 503, 'application/json', `${JSON.stringify(body)}\n`);
+      const text = scrub(options, `${JSON.stringify(body)}\n`);
+      return send(res, req, readiness.ready ? 200 : 503, 'application/json', text);
     }
     case '/metrics': {
       options.metrics.ready.set(options.health.readiness(now).ready ? 1 : 0);
@@ -93,9 +118,13 @@ async function handle(options: ListenerOptions, req: IncomingMessage, res: Serve
         req,
         200,
         'application/json',
-        `${JSON.stringify(options.health.status(now), null, 2)}\n`,
+        scrub(options, `${JSON.stringify(options.health.status(now), null, 2)}\n`),
       );
   }
+}
+
+function scrub(options: ListenerOptions, body: string): string {
+  return options.secrets ? options.secrets.scrub(body) : body;
 }
 
 function send(

@@ -2,8 +2,9 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HealthState } from '../../../src/telemetry/health.js';
 import type { RunningListener } from '../../../src/telemetry/listener.js';
-import { ListenerError, startListener } from '../../../src/telemetry/listener.js';
+import { ListenerError, runListener, startListener } from '../../../src/telemetry/listener.js';
 import { AgentMetrics } from '../../../src/telemetry/metrics.js';
+import { SecretRegistry } from '../../../src/telemetry/secret-registry.js';
 
 const CONTRACT = [
   'certagent_vault_token_renewals_total',
@@ -23,7 +24,10 @@ afterEach(async () => {
   listeners = [];
 });
 
-async function start(health = new HealthState(['web'], [{ destination: '/x', certificate: 'web' }])) {
+async function start(
+  health = new HealthState(['web'], [{ destination: '/x', certificate: 'web' }]),
+  secrets?: SecretRegistry,
+) {
   const metrics = new AgentMetrics();
   const listener = await startListener({
     host: '127.0.0.1',
@@ -32,6 +36,7 @@ async function start(health = new HealthState(['web'], [{ destination: '/x', cer
     metrics,
     now: () => Date.now(),
     logger: pino({ level: 'silent' }),
+    ...(secrets ? { secrets } : {}),
   });
   listeners.push(listener);
   return { listener, metrics };
@@ -92,5 +97,87 @@ describe('the listener', () => {
         logger: pino({ level: 'silent' }),
       }),
     ).rejects.toBeInstanceOf(ListenerError);
+  });
+
+  it('answers 200 {"ready":true} once ready, sets certagent_ready to 1, and HEAD has headers but no body', async () => {
+    const health = new HealthState(['web'], [{ destination: '/x', certificate: 'web' }]);
+    const now = Date.now();
+    health.onCertificateEvent(
+      {
+        type: 'issued',
+        certificate: 'web',
+        serialNumber: '0a',
+        notAfter: now + 3_600_000,
+        renewAt: now + 2_000_000,
+      },
+      now,
+      now,
+    );
+    health.onRenderPass(
+      {
+        templates: [{ destination: '/x', certificate: 'web', result: 'written', serial: '0a' }],
+        commands: [],
+        ok: true,
+        rolledBack: false,
+      },
+      now,
+    );
+    const { listener } = await start(health);
+    const ready = await fetch(`${listener.address}/readyz`);
+    expect([ready.status, await ready.text()]).toEqual([200, '{"ready":true}\n']);
+    expect(await (await fetch(`${listener.address}/metrics`)).text()).toMatch(/^certagent_ready 1$/m);
+    const head = await fetch(`${listener.address}/status`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(10);
+    expect(await head.text()).toBe('');
+    const status = (await (await fetch(`${listener.address}/status`)).json()) as Record<string, unknown>;
+    expect(status).toMatchObject({
+      ready: true,
+      certificates: { web: { serial: '0a', not_after: new Date(now + 3_600_000).toISOString() } },
+      templates: [{ destination: '/x', last_result: 'written', serial: '0a' }],
+    });
+  });
+
+  it('scrubs registered secrets from /status and /readyz even if an error message carried one', async () => {
+    const secret = 's.leaked-token-0123456789';
+    const secrets = new SecretRegistry();
+    secrets.register(secret);
+    const health = new HealthState(['web'], [{ destination: '/x', certificate: 'web' }]);
+    health.onCertificateEvent(
+      { type: 'failed', certificate: 'web', error: new Error(`bad token ${secret}`), retryInMs: 1 },
+      Date.now(),
+    );
+    health.onAuth(Date.now(), new Error(`login with ${secret} refused`));
+    const { listener } = await start(health, secrets);
+    for (const path of ['/status', '/readyz']) {
+      const body = await (await fetch(`${listener.address}${path}`)).text();
+      expect(body).not.toContain(secret);
+      expect(body).toContain('[REDACTED]');
+    }
+  });
+
+  it('runListener serves until its signal aborts, then closes', async () => {
+    const controller = new AbortController();
+    let address = '';
+    const running = runListener(
+      {
+        host: '127.0.0.1',
+        port: 0,
+        health: new HealthState([], []),
+        metrics: new AgentMetrics(),
+        now: Date.now,
+        logger: pino({ level: 'silent' }),
+        onListening: (bound) => {
+          address = bound;
+        },
+      },
+      controller.signal,
+    );
+    const deadline = Date.now() + 5000;
+    while (address === '' && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    expect((await fetch(`${address}/livez`)).status).toBe(200);
+    controller.abort();
+    await running;
+    await expect(fetch(`${address}/livez`)).rejects.toThrow();
   });
 });

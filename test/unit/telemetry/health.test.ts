@@ -64,4 +64,72 @@ describe('HealthState readiness', () => {
     expect(status.certificates.web).toMatchObject({ serial: '01', last_error: 'vault down' });
     expect(JSON.stringify(status)).not.toMatch(/private|token/i);
   });
+
+  it('stays ready on the last good files while Vault fails, and shows auth state in /status', () => {
+    const health = healthWithIssued();
+    health.onRenderPass(written, T0);
+    health.onAuth(T0 + 10);
+    health.onCertificateEvent(
+      { type: 'failed', certificate: 'web', error: new Error('vault sealed'), retryInMs: 1000 },
+      T0 + 20,
+    );
+    health.onAuth(T0 + 30, new Error('connection refused'));
+    health.onRenderPass(
+      {
+        templates: [
+          { destination: '/tls/web.crt', certificate: 'web', result: 'error', error: 'check failed' },
+        ],
+        commands: [],
+        ok: false,
+        rolledBack: true,
+      },
+      T0 + 40,
+    );
+    expect(health.readiness(T0 + 50)).toEqual({ ready: true, reasons: [] });
+    const status = health.status(T0 + 50) as Record<string, unknown>;
+    expect(status.auth).toEqual({
+      authenticated: false,
+      last_success: new Date(T0 + 10).toISOString(),
+      last_error: 'connection refused',
+      last_error_at: new Date(T0 + 30).toISOString(),
+    });
+    expect(status.templates).toEqual([
+      {
+        destination: '/tls/web.crt',
+        certificate: 'web',
+        last_result: 'error',
+        last_error: 'check failed',
+        serial: '01',
+        written_at: new Date(T0).toISOString(),
+      },
+    ]);
+    health.onAuth(T0 + 60);
+    expect((health.status(T0 + 60) as { auth: unknown }).auth).toMatchObject({
+      authenticated: true,
+      last_error: null,
+    });
+  });
+
+  it('a renewal resets the last-10 % rule and a scheduled event moves the next renewal', () => {
+    const health = healthWithIssued();
+    health.onRenderPass(written, T0);
+    expect(health.readiness(T0 + 0.95 * HOUR).ready).toBe(false);
+    const renewed = T0 + 0.9 * HOUR;
+    health.onCertificateEvent(
+      { type: 'issued', certificate: 'web', serialNumber: '02', notAfter: renewed + HOUR, renewAt: renewed },
+      renewed,
+      renewed,
+    );
+    expect(health.readiness(T0 + 0.95 * HOUR)).toEqual({ ready: true, reasons: [] });
+    health.onCertificateEvent(
+      { type: 'scheduled', certificate: 'web', renewAt: renewed + 0.5 * HOUR },
+      renewed,
+    );
+    const status = health.status(renewed) as { certificates: Record<string, Record<string, unknown>> };
+    expect(status.certificates.web).toMatchObject({
+      serial: '02',
+      not_after: new Date(renewed + HOUR).toISOString(),
+      next_renewal: new Date(renewed + 0.5 * HOUR).toISOString(),
+    });
+  });
 });
