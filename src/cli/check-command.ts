@@ -4,17 +4,22 @@ import { ConfigError } from '../lib/errors.js';
 import type { Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 
-/** `certagent check -c FILE…`: validates the configuration without contacting Vault or touching a file. */
+/**
+ * `certagent check -c FILE… [--dev]`: validates the configuration without contacting Vault or touching a file;
+ * `--dev` checks a config meant for `run --dev` (no address or token needed).
+ */
 export const checkCommand: Command = async (args, io) => {
   let files: string[];
+  let dev: boolean;
   try {
     const { values } = parseArgs({
       args,
       strict: true,
       allowPositionals: false,
-      options: { config: { type: 'string', short: 'c', multiple: true } },
+      options: { config: { type: 'string', short: 'c', multiple: true }, dev: { type: 'boolean' } },
     });
     files = values.config ?? [];
+    dev = values.dev ?? false;
   } catch (error) {
     io.stderr.write(`certagent check: ${(error as Error).message}\n`);
     return EXIT.usage;
@@ -24,7 +29,7 @@ export const checkCommand: Command = async (args, io) => {
     return EXIT.usage;
   }
   try {
-    const config = await loadConfig(files, { env: io.env });
+    const config = await loadConfig(files, { env: io.env, dev });
     const certificates = config.certificates.size;
     const templates = config.templates.length;
     io.stdout.write(

@@ -71,6 +71,8 @@ function buildVault(
       path: ['vault', 'address'],
       message: 'no Vault address: set vault.address or VAULT_ADDR',
     });
+  } else if (v.address === undefined && address && !/^https?:\/\/[^/]/.test(address)) {
+    problems.push({ path: [], message: 'VAULT_ADDR must be an http:// or https:// URL' });
   }
   const token = file.auto_auth ? undefined : fromEnv('VAULT_TOKEN');
   if (!file.auto_auth && !token && !context.dev) {

@@ -81,6 +81,14 @@ describe('certagent check', () => {
     expect(out.stdout).toBe(`${file}, ${override}: ok (1 certificate, 1 template)\n`);
   });
 
+  it('--dev checks a config meant for run --dev, which needs no address or token', async () => {
+    const file = join(FIXTURES, 'valid-minimal.yaml');
+    expect(await checkCommand(['-c', file], io({}).io)).toBe(2);
+    const { io: cli, out } = io({});
+    expect(await checkCommand(['--dev', '-c', file], cli)).toBe(0);
+    expect(out.stdout).toBe(`${file}: ok (1 certificate, 1 template)\n`);
+  });
+
   it('exits 2 for a file that cannot be read', async () => {
     const { io: cli, out } = io();
     expect(await checkCommand(['-c', join(dir, 'missing.yaml')], cli)).toBe(2);

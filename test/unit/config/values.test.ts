@@ -119,6 +119,12 @@ describe('environment fallbacks, as the Vault CLI', () => {
     expect(parse(CERT, { ...env, VAULT_SKIP_VERIFY: value }).vault.tlsSkipVerify).toBe(expected);
   });
 
+  it('a VAULT_ADDR that is not an http(s) URL is a problem', () => {
+    expect(problems(CERT, { ...env, VAULT_ADDR: 'vault:8200' })).toEqual([
+      `${FILE}:1:1: VAULT_ADDR must be an http:// or https:// URL`,
+    ]);
+  });
+
   it('a VAULT_SKIP_VERIFY that is not a boolean is a problem, not a silent false', () => {
     expect(problems(CERT, { ...env, VAULT_SKIP_VERIFY: 'yes' })).toEqual([
       `${FILE}:1:1: VAULT_SKIP_VERIFY must be true or false (or 1/0, t/f), as the Vault CLI reads it`,
