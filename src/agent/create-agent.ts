@@ -17,7 +17,7 @@ import { AgentMetrics } from '../telemetry/metrics.js';
 import { SecretRegistry } from '../telemetry/secret-registry.js';
 import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';
-import { observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
+import { observeAuth, observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
 import { retryDeadline } from './retry-deadline.js';
 import type { RenderPass } from './render-loop.js';
 import { runRenderLoop } from './render-loop.js';
@@ -80,7 +80,7 @@ export function createAgent(options: AgentOptions): Agent {
     vault,
     clientOptions,
     secrets,
-    metrics,
+    metrics: observeAuth(metrics, health, clock),
     clock,
     random,
     logger: logger.child({ component: 'auth' }),
@@ -133,7 +133,14 @@ export function createAgent(options: AgentOptions): Agent {
     runOnce: (signal) => runOnce({ tokens, sources, render, logger }, signal),
     async run(signal) {
       const listener = config.listener
-        ? await startListener({ ...config.listener, health, metrics, now: () => clock.now(), logger })
+        ? await startListener({
+            ...config.listener,
+            health,
+            metrics,
+            now: () => clock.now(),
+            logger,
+            secrets,
+          })
         : undefined;
       try {
         logger.info(

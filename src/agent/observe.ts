@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TokenMetrics } from '../auth/token-lifecycle.js';
 import type { CertificateEventListener } from '../certs/certificate-events.js';
 import type { CertificateSource } from '../certs/certificate-source.js';
 import type { Clock } from '../lib/clock.js';
@@ -34,6 +35,22 @@ export function observeVaultRequests(
       const fields = { operation: request.operation, path: request.path, warning: message };
       if (request.operation === 'client') logger.warn(fields, message);
       else logger.debug(fields, 'vault warning');
+    },
+  };
+}
+
+/** Token renewals and logins into their counters, and the login outcome into the health state (/status). */
+export function observeAuth(metrics: AgentMetrics, health: HealthState, clock: Clock): TokenMetrics {
+  return {
+    tokenRenewals: metrics.tokenRenewals,
+    authLogins: {
+      inc: (labels) => {
+        metrics.authLogins.inc(labels);
+        health.onAuth(
+          clock.now(),
+          labels.result === 'failure' ? new Error(`${labels.method} login failed (see the log)`) : undefined,
+        );
+      },
     },
   };
 }

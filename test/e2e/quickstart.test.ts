@@ -66,9 +66,11 @@ describe('quick start', () => {
     expect(metrics).toContain('certagent_certificate_issues_total{certificate="web",result="success"} 1');
     expect(metrics).toMatch(/^certagent_ready 1$/m);
     const status = (await (await fetch(`${listener}/status`)).json()) as {
+      auth: { authenticated: boolean };
       certificates: { web: { serial: string } };
     };
     expect(status.certificates.web.serial).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
+    expect(status.auth.authenticated).toBe(true);
     expect(await agent.stop('SIGTERM')).toBe(0);
     expect(agent.output.stdout).toMatch(/"msg":"certagent stopped"/);
   });
