@@ -5,6 +5,7 @@ import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { renderErrorMessage } from './render-error-message.js';
 import type { TemplateContext } from './template-context.js';
+import { registerTemplateHelpers } from './template-helpers.js';
 
 /** The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. */
 export const BUILTIN_TEMPLATES = ['cert.pem', 'key.pem', 'ca.pem', 'chain.pem', 'fullchain.pem', 'bundle.pem'] as const;
@@ -33,11 +34,7 @@ export class TemplateEngine {
   readonly #compiled = new Map<string, Promise<Compiled>>();
 
   constructor() {
-    // Joins a list with a separator (a newline by default): `{{join ca_chain}}`.
-    this.#handlebars.registerHelper('join', (list: unknown, separator: unknown) => {
-      const items = Array.isArray(list) ? list.map(String) : [];
-      return items.join(typeof separator === 'string' ? separator : '\n');
-    });
+    registerTemplateHelpers(this.#handlebars);
   }
 
   /** Renders `source` with `context`; `destination` only names the template in errors. */
