@@ -1,0 +1,163 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { SecretSource } from '../../../src/secrets/secret-source.js';
+import type { SecretConfig } from '../../../src/secrets/secret-source.js';
+import { SecretRegistry } from '../../../src/telemetry/secret-registry.js';
+import { detectKvMount, readKvSecret } from '../../../src/vault/kv-api.js';
+import { createVaultClient } from '../../../src/vault/vault-client.js';
+import { callVault, useDevServer } from '../../helpers/dev-server.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
+import { FakeClock } from '../../unit/certs/support/fake-clock.js';
+
+const server = useDevServer();
+const silent = pino({ level: 'silent' });
+
+function clientFor() {
+  return createVaultClient(testVaultConfig(server().address));
+}
+
+async function writeV2(path: string, data: Record<string, unknown>): Promise<void> {
+  const reply = await callVault(server(), 'POST', `secret/data/${path}`, { body: { data } });
+  expect(reply.status).toBe(200);
+}
+
+describe('KV API against the dev server', () => {
+  it('detects a v2 mount (with or without data/ in the path) and reads the latest or a pinned version', async () => {
+    const client = clientFor();
+    try {
+      await writeV2('app/db', { password: 'first-password' });
+      await writeV2('app/db', { password: 'second-password' });
+      const token = server().rootToken;
+      for (const path of ['secret/data/app/db', 'secret/app/db']) {
+        const location = await detectKvMount(client, token, path);
+        expect(location).toEqual({ mount: 'secret', kvVersion: 2, key: 'app/db' });
+      }
+      const location = await detectKvMount(client, token, 'secret/data/app/db');
+      expect((await readKvSecret(client, token, location)).data).toEqual({ password: 'second-password' });
+      const pinned = await readKvSecret(client, token, location, 1);
+      expect(pinned.data).toEqual({ password: 'first-password' });
+      expect(pinned.metadata?.version).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('detects and reads a v1 mount', async () => {
+    const client = clientFor();
+    try {
+      expect((await callVault(server(), 'POST', 'sys/mounts/kv1', { body: { type: 'kv' } })).status).toBe(
+        204,
+      );
+      expect((await callVault(server(), 'POST', 'kv1/app/api', { body: { key: 'v1-api-key' } })).status).toBe(
+        204,
+      );
+      const token = server().rootToken;
+      const location = await detectKvMount(client, token, 'kv1/app/api');
+      expect(location).toEqual({ mount: 'kv1', kvVersion: 1, key: 'app/api' });
+      expect((await readKvSecret(client, token, location)).data).toEqual({ key: 'v1-api-key' });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('SecretSource', () => {
+  const config = (overrides: Partial<SecretConfig> = {}): SecretConfig => ({
+    name: 'db',
+    path: 'secret/data/source/db',
+    version: undefined,
+    mount: undefined,
+    kvVersion: undefined,
+    refreshMs: 60_000,
+    ...overrides,
+  });
+
+  it('publishes the value, re-reads every interval with jitter, publishes only changes, registers values', async () => {
+    const client = clientFor();
+    const clock = new FakeClock();
+    const registry = new SecretRegistry();
+    const invalid: string[] = [];
+    await writeV2('source/db', { password: 'kv-password-one' });
+    const source = new SecretSource({
+      config: config(),
+      vault: client,
+      tokens: { current: async () => server().rootToken, reportInvalid: (token) => invalid.push(token) },
+      clock,
+      random: () => 1,
+      backoff: { minMs: 1000, maxMs: 30_000 },
+      secrets: registry,
+      logger: silent,
+    });
+    const stop = new AbortController();
+    const running = source.run(stop.signal);
+    try {
+      await clock.nextSleep();
+      expect(source.value.value?.data).toEqual({ password: 'kv-password-one' });
+      expect(source.value.version).toBe(1);
+      expect(clock.requested.at(-1)).toBe(66_000); // 60 s + 10% (random() = 1)
+      expect(registry.scrub('x kv-password-one y')).toBe('x [REDACTED] y');
+
+      // Unchanged: read again, nothing published.
+      clock.advance(66_000);
+      await waitForSleeps(clock, 2);
+      expect(source.value.version).toBe(1);
+
+      await writeV2('source/db', { password: 'kv-password-two' });
+      clock.advance(66_000);
+      await waitForSleeps(clock, 3);
+      expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
+      expect(source.value.version).toBe(2);
+
+      // A failing read keeps the last good value and retries with backoff.
+      server().faults.add({ pathPrefix: 'secret/data/source/db', status: 500, count: 1 });
+      clock.advance(66_000);
+      await waitForSleeps(clock, 4);
+      expect(source.lastError).toMatch(/500/);
+      expect(clock.requested.at(-1)).toBeLessThanOrEqual(1000);
+      expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
+      clock.advance(1000);
+      await waitForSleeps(clock, 5);
+      expect(source.lastError).toBeUndefined();
+      expect(invalid).toEqual([]);
+    } finally {
+      stop.abort();
+      await running;
+      await client.close();
+    }
+  });
+
+  it('with a declared mount and kv_version, skips the detection request', async () => {
+    const client = clientFor();
+    const clock = new FakeClock();
+    await writeV2('declared/db', { user: 'app' });
+    server().requests.clear();
+    const source = new SecretSource({
+      config: config({ path: 'secret/declared/db', mount: 'secret', kvVersion: 2 }),
+      vault: client,
+      tokens: { current: async () => server().rootToken, reportInvalid: () => undefined },
+      clock,
+      random: () => 0.5,
+      backoff: { minMs: 1000, maxMs: 30_000 },
+      secrets: new SecretRegistry(),
+      logger: silent,
+    });
+    const stop = new AbortController();
+    const running = source.run(stop.signal);
+    try {
+      await clock.nextSleep();
+      expect(source.value.value?.data).toEqual({ user: 'app' });
+      expect(server().requests.countMatching('sys/internal')).toBe(0);
+      expect(clock.requested.at(-1)).toBe(60_000);
+    } finally {
+      stop.abort();
+      await running;
+      await client.close();
+    }
+  });
+});
+
+/** Waits until the source has asked for its `count`-th sleep (it is then idle until the clock moves). */
+async function waitForSleeps(clock: FakeClock, count: number): Promise<void> {
+  while (clock.requested.length < count)
+    await clock.nextSleep().then(() => new Promise((r) => setImmediate(r)));
+}
