@@ -3,7 +3,7 @@
 // (PBES2 and PKCS#12 PBE parameters, CMS EncryptedData) are declared here with the same library's decorators,
 // applied as plain functions (this project compiles without experimental decorators).
 
-import { createCipheriv, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, pbkdf2Sync } from 'node:crypto';
 import { EncryptedContent, EncryptedContentInfo } from '@peculiar/asn1-cms';
 import { DigestInfo } from '@peculiar/asn1-rsa';
 import {
@@ -79,15 +79,20 @@ AsnType({ type: AsnTypeTypes.Sequence })(EncryptedData);
 const der = (value: unknown): ArrayBuffer => AsnSerializer.serialize(value);
 const octets = (bytes: Uint8Array): OctetString => new OctetString(Uint8Array.from(bytes).buffer);
 
+/** Salt and IV bytes for a purpose (`key.salt`, `key.iv`, `mac.salt`…): random, or derived (see buildPkcs12). */
+export type SaltSource = (label: string, length: number) => Buffer;
+
 /** Encrypts `plain` with the password: the algorithm identifier (with its salt and IV) and the ciphertext. */
 export function encryptWithPassword(
   encryption: Pkcs12Encryption,
   password: string,
   plain: Uint8Array,
+  bytes: SaltSource,
+  label: string,
 ): { algorithm: AlgorithmIdentifier; ciphertext: Buffer } {
   if (encryption === 'legacy') {
     // An 8-byte salt, as Java and OpenSSL write it for this scheme.
-    const salt = randomBytes(8);
+    const salt = bytes(`${label}.salt`, 8);
     const key = pkcs12Kdf('sha1', password, salt, KDF_PURPOSE.key, ITERATIONS, 24);
     const iv = pkcs12Kdf('sha1', password, salt, KDF_PURPOSE.iv, ITERATIONS, 8);
     const params = Object.assign(new Pkcs12PbeParams(), { salt: octets(salt), iterations: ITERATIONS });
@@ -97,8 +102,8 @@ export function encryptWithPassword(
       ciphertext: Buffer.concat([cipher.update(plain), cipher.final()]),
     };
   }
-  const salt = randomBytes(16);
-  const iv = randomBytes(16);
+  const salt = bytes(`${label}.salt`, 16);
+  const iv = bytes(`${label}.iv`, 16);
   // PBES2 hashes the password as UTF-8, as OpenSSL 3 and Java do.
   const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, ITERATIONS, 32, 'sha256');
   const kdf = Object.assign(new Pbkdf2Params(), {
@@ -122,8 +127,9 @@ export function encryptedData(
   encryption: Pkcs12Encryption,
   password: string,
   plain: Uint8Array,
+  bytes: SaltSource,
 ): ArrayBuffer {
-  const { algorithm, ciphertext } = encryptWithPassword(encryption, password, plain);
+  const { algorithm, ciphertext } = encryptWithPassword(encryption, password, plain, bytes, 'certificates');
   const data = Object.assign(new EncryptedData(), {
     encryptedContentInfo: new EncryptedContentInfo({
       contentType: OID.data,
@@ -138,9 +144,14 @@ export function encryptedData(
  * The PFX integrity MAC over the AuthenticatedSafe's bytes: HMAC keyed by the PKCS#12 KDF (purpose 3), SHA-256
  * (modern) or SHA-1 (legacy). Not PBMAC1: neither Java 17 nor OpenSSL 3.0 reads it.
  */
-export function macData(encryption: Pkcs12Encryption, password: string, content: Uint8Array): MacData {
+export function macData(
+  encryption: Pkcs12Encryption,
+  password: string,
+  content: Uint8Array,
+  bytes: SaltSource,
+): MacData {
   const hash = encryption === 'legacy' ? 'sha1' : 'sha256';
-  const salt = randomBytes(encryption === 'legacy' ? 8 : 16);
+  const salt = bytes('mac.salt', encryption === 'legacy' ? 8 : 16);
   const key = pkcs12Kdf(hash, password, salt, KDF_PURPOSE.mac, ITERATIONS, hash === 'sha1' ? 20 : 32);
   const digest = createHmac(hash, key).update(content).digest();
   return new MacData({

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash, createHmac, createPrivateKey } from 'node:crypto';
 import { ContentInfo } from '@peculiar/asn1-cms';
 import {
   AuthenticatedSafe,
@@ -13,7 +13,7 @@ import {
 import { FriendlyName, id_pkcs9_at_friendlyName, id_pkcs9_at_localKeyId } from '@peculiar/asn1-pkcs9';
 import { AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { AgentError } from '../lib/errors.js';
-import type { Pkcs12Encryption } from './pkcs12-encryption.js';
+import type { Pkcs12Encryption, SaltSource } from './pkcs12-encryption.js';
 import { OID, encryptWithPassword, encryptedData, macData } from './pkcs12-encryption.js';
 
 const BAG = { shroudedKey: '1.2.840.113549.1.12.10.1.2', cert: '1.2.840.113549.1.12.10.1.3' } as const;
@@ -37,13 +37,19 @@ export interface Pkcs12Input {
   /** The alias Java's keytool lists and `KeyStore.getKey(alias, …)` takes. */
   readonly friendlyName: string;
   readonly encryption?: Pkcs12Encryption;
+  /** Salts and IVs; by default derived from the inputs (see below). Tests pass random bytes. */
+  readonly saltSource?: SaltSource;
 }
 
 /**
  * A PKCS#12 keystore (RFC 7292) holding the key (PKCS8ShroudedKeyBag), the leaf and the chain (one encrypted
  * SafeContents of CertBags), the leaf and key tied by localKeyId and named by friendlyName, with a password MAC,
- * laid out as OpenSSL 3 and Java's keytool write theirs, so both read it. The output changes on every call (random
- * salts and IVs): callers compare inputs, not bytes, to decide whether to rewrite a keystore.
+ * laid out as OpenSSL 3 and Java's keytool write theirs, so both read it.
+ *
+ * The salts and IVs are derived (HMAC-SHA-256) from a digest of everything in the keystore, the private key and
+ * password included: unique per keystore and unpredictable without the key, yet the same inputs give the same
+ * bytes, so the render pass's "write only what changed" works for keystores as for PEM files and an unchanged
+ * certificate never rewrites (and reloads) a Java service.
  */
 export function buildPkcs12(input: Pkcs12Input): Buffer {
   const encryption = input.encryption ?? 'modern';
@@ -61,6 +67,7 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
       `the private key cannot be read (${(error as { code?: string }).code ?? 'invalid'})`,
     );
   }
+  const bytes = input.saltSource ?? derivedSalts([pkcs8, leaf, ...chain], input, encryption);
   // The leaf's SHA-1 fingerprint ties it to its key, as OpenSSL and Java set localKeyId.
   const localKeyId = createHash('sha1').update(leaf).digest();
   // PKCS12Attribute's constructor drops its parameters (@peculiar/asn1-pfx 2.x calls `Object.assign(params)`
@@ -85,7 +92,7 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
     });
   const certificates = new SafeContents([certBag(leaf, true), ...chain.map((der) => certBag(der, false))]);
 
-  const { algorithm, ciphertext } = encryptWithPassword(encryption, input.password, pkcs8);
+  const { algorithm, ciphertext } = encryptWithPassword(encryption, input.password, pkcs8, bytes, 'key');
   const keyBag = new SafeBag({
     bagId: BAG.shroudedKey,
     bagValue: AsnSerializer.serialize(
@@ -105,6 +112,7 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
         encryption,
         input.password,
         new Uint8Array(AsnSerializer.serialize(certificates)),
+        bytes,
       ),
     }),
     new ContentInfo({ contentType: OID.data, content: dataContent(AsnSerializer.serialize(keys)) }),
@@ -113,9 +121,22 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
   const pfx = new PFX({
     version: 3,
     authSafe: new ContentInfo({ contentType: OID.data, content: dataContent(safeDer) }),
-    macData: macData(encryption, input.password, safeDer),
+    macData: macData(encryption, input.password, safeDer, bytes),
   });
   return Buffer.from(AsnSerializer.serialize(pfx));
+}
+
+function derivedSalts(
+  parts: readonly Buffer[],
+  input: Pkcs12Input,
+  encryption: Pkcs12Encryption,
+): SaltSource {
+  const digest = createHash('sha256').update('certagent pkcs12 v1\0').update(encryption);
+  for (const part of [...parts, Buffer.from(input.friendlyName), Buffer.from(input.password)]) {
+    digest.update(String(part.length)).update(':').update(part);
+  }
+  const seed = digest.digest();
+  return (label, length) => createHmac('sha256', seed).update(label).digest().subarray(0, length);
 }
 
 /** The `content` of a ContentInfo of type data: the bytes wrapped in an OCTET STRING. */

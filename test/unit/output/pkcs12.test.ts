@@ -86,6 +86,20 @@ describe('buildPkcs12 read by openssl', () => {
     },
   );
 
+  it('is deterministic for the same inputs (so an unchanged keystore is not rewritten) and differs otherwise', async () => {
+    const bundle = await makeBundle();
+    const input = {
+      privateKeyPem: bundle.privateKey,
+      certificatePem: bundle.certificate,
+      chainPems: bundle.caChain,
+      password: PASSWORD,
+      friendlyName: 'web',
+    };
+    expect(buildPkcs12(input).equals(buildPkcs12(input))).toBe(true);
+    expect(buildPkcs12(input).equals(buildPkcs12({ ...input, password: `${PASSWORD}!` }))).toBe(false);
+    expect(buildPkcs12(input).equals(buildPkcs12({ ...input, friendlyName: 'api' }))).toBe(false);
+  });
+
   it('a wrong password fails the MAC check', async () => {
     const { path } = await keystore('modern');
     const result = spawnSync(
