@@ -31,15 +31,15 @@ describe('resolveKeystorePassword', () => {
   it('fails (naming the source, not a value) when missing or empty', async () => {
     await writeFile(join(dir, 'empty'), '\n');
     const cases = [
-      resolveKeystorePassword({ kind: 'file', path: join(dir, 'nope') }, secrets),
-      resolveKeystorePassword({ kind: 'file', path: join(dir, 'empty') }, secrets),
-      resolveKeystorePassword({ kind: 'env', name: 'UNSET_VAR' }, secrets, {}),
-      resolveKeystorePassword({ kind: 'secret', secret: 'app', key: 'empty' }, secrets),
-      resolveKeystorePassword({ kind: 'secret', secret: 'app', key: 'nokey' }, secrets),
-      resolveKeystorePassword({ kind: 'secret', secret: 'other', key: 'k' }, secrets),
+      () => resolveKeystorePassword({ kind: 'file', path: join(dir, 'nope') }, secrets),
+      () => resolveKeystorePassword({ kind: 'file', path: join(dir, 'empty') }, secrets),
+      () => resolveKeystorePassword({ kind: 'env', name: 'UNSET_VAR' }, secrets, {}),
+      () => resolveKeystorePassword({ kind: 'secret', secret: 'app', key: 'empty' }, secrets),
+      () => resolveKeystorePassword({ kind: 'secret', secret: 'app', key: 'nokey' }, secrets),
+      () => resolveKeystorePassword({ kind: 'secret', secret: 'other', key: 'k' }, secrets),
     ];
     for (const attempt of cases) {
-      const error = await attempt.catch((e: unknown) => e);
+      const error = await attempt().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KeystorePasswordError);
       expect((error as Error).message).not.toContain('from-kv-secret');
     }
