@@ -1,0 +1,24 @@
+import Handlebars from 'handlebars';
+
+/**
+ * The secrets a template reads (`{{secret.db.data.password}}`, `{{#with secret.db}}`, `(lookup secret.api.data
+ * "key")`), found in its syntax tree, so a template is rendered only once every secret it reads has a value and
+ * is re-rendered when one of them changes. A name chosen at render time (`lookup secret someVariable`) cannot be
+ * seen here; such a template fails strict rendering until the secret exists, which the pass reports.
+ */
+export function referencedSecrets(text: string): string[] {
+  const found = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const path = node as { type?: unknown; depth?: unknown; parts?: unknown[] };
+    if (path.type === 'PathExpression' && path.depth === 0 && path.parts?.[0] === 'secret' && typeof path.parts[1] === 'string')
+      found.add(path.parts[1]);
+    for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
+  };
+  visit(Handlebars.parse(text));
+  return [...found].sort();
+}
