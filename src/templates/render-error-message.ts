@@ -29,8 +29,14 @@ export function renderErrorMessage(error: unknown, context: TemplateContext): st
   return message;
 }
 
+/** Every string in the context, nested ones included (KV secrets sit under `secret.<name>.data`). */
 function contextStrings(context: TemplateContext): string[] {
-  return Object.values(context).flatMap((value: unknown) =>
-    Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [],
-  );
+  const out: string[] = [];
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') out.push(value);
+    else if (Array.isArray(value)) for (const item of value) visit(item);
+    else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) visit(item);
+  };
+  visit(context);
+  return out;
 }
