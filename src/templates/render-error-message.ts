@@ -1,4 +1,4 @@
-import type { TemplateContext } from './template-context.js';
+import type { RenderContext } from './secret-context.js';
 
 const MIN_REDACTED_LENGTH = 4;
 
@@ -7,7 +7,7 @@ const MIN_REDACTED_LENGTH = 4;
  * fails with "Cannot use 'in' operator to search for 'x' in -----BEGIN PRIVATE KEY-----…", so known shapes are
  * rewritten to name the field only, and any context value that still appears is cut out.
  */
-export function renderErrorMessage(error: unknown, context: TemplateContext): string {
+export function renderErrorMessage(error: unknown, context: RenderContext): string {
   const raw = error instanceof Error ? error.message : String(error);
   let message = (raw.split('\n')[0] ?? '').trim() || 'render failed';
   message = message
@@ -30,7 +30,7 @@ export function renderErrorMessage(error: unknown, context: TemplateContext): st
 }
 
 /** Every string in the context, nested ones included (KV secrets sit under `secret.<name>.data`). */
-function contextStrings(context: TemplateContext): string[] {
+function contextStrings(context: RenderContext): string[] {
   const out: string[] = [];
   const visit = (value: unknown): void => {
     if (typeof value === 'string') out.push(value);

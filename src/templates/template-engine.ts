@@ -4,8 +4,9 @@ import Handlebars from 'handlebars';
 import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { renderErrorMessage } from './render-error-message.js';
-import type { TemplateContext } from './template-context.js';
+import type { RenderContext } from './secret-context.js';
 import { registerTemplateHelpers } from './template-helpers.js';
+import { referencedSecrets } from './secret-references.js';
 
 /** The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. */
 export const BUILTIN_TEMPLATES = ['cert.pem', 'key.pem', 'ca.pem', 'chain.pem', 'fullchain.pem', 'bundle.pem'] as const;
@@ -23,7 +24,8 @@ export class TemplateError extends AgentError {
   }
 }
 
-type Compiled = (context: TemplateContext) => string;
+/** A compiled template and the KV secrets it reads (`secret.<name>`). */
+type Compiled = ((context: RenderContext) => string) & { readonly secrets: readonly string[] };
 
 /**
  * Handlebars with `strict` (a field the context lacks is an error, never an empty file) and `noEscape` (HTML
@@ -38,7 +40,7 @@ export class TemplateEngine {
   }
 
   /** Renders `source` with `context`; `destination` only names the template in errors. */
-  async render(source: TemplateSource, context: TemplateContext, destination: string): Promise<string> {
+  async render(source: TemplateSource, context: RenderContext, destination: string): Promise<string> {
     const template = await this.#load(source, destination);
     try {
       return template(context);
@@ -46,6 +48,11 @@ export class TemplateEngine {
       // No `cause`: the raw error quotes the value it failed on, which may be the private key.
       throw new TemplateError(destination, renderErrorMessage(error, context));
     }
+  }
+
+  /** The KV secrets the template reads, so the pass can wait for them (loads and compiles it if needed). */
+  async secretsUsed(source: TemplateSource, destination: string): Promise<readonly string[]> {
+    return (await this.#load(source, destination)).secrets;
   }
 
   #load(source: TemplateSource, destination: string): Promise<Compiled> {
@@ -78,8 +85,8 @@ export class TemplateEngine {
     try {
       // compile() is lazy; parsing now makes a syntax error a load error with its full position.
       this.#handlebars.parse(text);
-      const template = this.#handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
-      return (context) => template(context);
+      const template = this.#handlebars.compile<RenderContext>(text, { strict: true, noEscape: true });
+      return Object.assign((context: RenderContext) => template(context), { secrets: referencedSecrets(text) });
     } catch (error) {
       const lines = errorMessage(error).split('\n');
       const summary = lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : (lines[0] ?? 'does not compile');
