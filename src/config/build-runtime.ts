@@ -8,6 +8,7 @@ import type {
   VaultConfig,
 } from './runtime-config.js';
 import { buildAutoAuth } from './build-auto-auth.js';
+import type { Resolve } from './build-auto-auth.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConfigProblem, Position } from './problems.js';
 import type { ConfigFile } from './schema.js';
@@ -52,9 +53,6 @@ export function buildRuntimeConfig(
     exitOnRetryFailure: file.exit_on_retry_failure ?? DEFAULTS.exitOnRetryFailure,
   };
 }
-
-/** Resolves a path from the config against the directory of the file that named it. */
-export type Resolve = (value: string, at: ConfigPath) => string;
 
 function buildVault(
   file: ConfigFile,

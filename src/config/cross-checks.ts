@@ -1,5 +1,4 @@
-import { BUILTIN_TEMPLATES } from '../templates/template-engine.js';
-import { KEY_BITS } from './defaults.js';
+import { BUILTIN_TEMPLATES, KEY_BITS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 
 /**

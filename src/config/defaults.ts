@@ -25,6 +25,19 @@ export const DEFAULTS = {
   stateDir: '/var/lib/certagent',
 } as const;
 
+/**
+ * The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. Kept with the config
+ * defaults because the config check validates `builtin:` against it, and config must not import templates/.
+ */
+export const BUILTIN_TEMPLATES = [
+  'cert.pem',
+  'key.pem',
+  'ca.pem',
+  'chain.pem',
+  'fullchain.pem',
+  'bundle.pem',
+] as const;
+
 /** Key sizes each key type accepts. */
 export const KEY_BITS: Readonly<Record<'ec' | 'rsa' | 'ed25519', readonly number[]>> = {
   ec: [256, 384],

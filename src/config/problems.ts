@@ -1,5 +1,10 @@
-import type { ConfigPath } from './yaml-source.js';
-import { pathKey } from './yaml-source.js';
+/** A config path: keys and list indexes from the root. */
+export type ConfigPath = readonly (string | number)[];
+
+/** The map key of a path (the key of a position in a YamlSource). */
+export function pathKey(path: ConfigPath): string {
+  return JSON.stringify(path);
+}
 
 /** Where a node sits: 1-based line and column. */
 export interface Position {

@@ -1,10 +1,13 @@
 import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import { expandEnv } from './expand-env.js';
-import type { ConfigProblem, Position } from './problems.js';
+import type { ConfigPath, ConfigProblem, Position } from './problems.js';
+import { pathKey } from './problems.js';
 
-/** A config path: keys and list indexes from the root. */
-export type ConfigPath = readonly (string | number)[];
+// ConfigPath and pathKey live in problems.ts (the lower module) so the two files do not import each other;
+// they are re-exported here for the modules that read them beside the YAML source.
+export type { ConfigPath };
+export { pathKey };
 
 /** One file read with positions: its plain value, where each node sits, and what was wrong with the text. */
 export interface YamlSource {
@@ -12,11 +15,6 @@ export interface YamlSource {
   /** `pathKey(path)` → position of the value; `pathKey(path) + '#key'` → position of the key itself. */
   readonly positions: Map<string, Position>;
   readonly problems: ConfigProblem[];
-}
-
-/** The map key of a path. */
-export function pathKey(path: ConfigPath): string {
-  return JSON.stringify(path);
 }
 
 /**
