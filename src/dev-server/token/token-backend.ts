@@ -19,14 +19,16 @@ import {
 } from '../types.js';
 import { durationField, ignoredFieldsWarning, stringField } from './framework-fields.js';
 import { handleTokenCreate } from './token-create.js';
+import type { PolicyNames } from './policy-warnings.js';
+import { withPolicyWarnings } from './policy-warnings.js';
 import type { MemoryTokenStore } from './token-store.js';
 import { lookupData } from './token-views.js';
 
 type Handler = (request: DevRequest) => DevResponse;
 
 /** The token backend's factory, mounted by the core at `auth/token/`; all tokens live in `store`. */
-export function createTokenBackendFactory(store: MemoryTokenStore): BackendFactory {
-  return (context) => new TokenBackend(store, context);
+export function createTokenBackendFactory(store: MemoryTokenStore, policies?: PolicyNames): BackendFactory {
+  return (context) => new TokenBackend(store, context, policies);
 }
 
 class TokenBackend implements Backend {
@@ -35,7 +37,7 @@ class TokenBackend implements Backend {
   readonly #context: BackendContext;
   readonly #routes: Record<string, Partial<Record<DevRequest['operation'], Handler>>>;
 
-  constructor(store: MemoryTokenStore, context: BackendContext) {
+  constructor(store: MemoryTokenStore, context: BackendContext, policies: PolicyNames | undefined) {
     this.#store = store;
     this.#context = context;
     const lookupSelf: Handler = (r) => this.#lookup(r, caller(r));
@@ -44,8 +46,8 @@ class TokenBackend implements Backend {
       return this.#lookup(r, id === '' || id === caller(r).id ? caller(r) : this.#store.lookup(id));
     };
     this.#routes = {
-      create: { update: (r) => handleTokenCreate(store, r, false) },
-      'create-orphan': { update: (r) => handleTokenCreate(store, r, true) },
+      create: { update: (r) => withPolicyWarnings(handleTokenCreate(store, r, false), policies) },
+      'create-orphan': { update: (r) => withPolicyWarnings(handleTokenCreate(store, r, true), policies) },
       'lookup-self': { read: lookupSelf, update: lookupSelf },
       lookup: { read: lookup, update: lookup },
       'lookup-accessor': { update: (r) => this.#lookupAccessor(r) },
