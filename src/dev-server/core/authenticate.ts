@@ -6,10 +6,11 @@ import type { Operation, TokenEntry, TokenStore } from '../types.js';
 import { permissionDenied } from '../types.js';
 
 /**
- * Who may call a path: anyone; any token its policies allow (`token`); the same plus the `sudo` capability
+ * Who may call a path: anyone; any live token, whatever its policies (`live`: paths Vault serves to every token,
+ * such as the CLI's mount preflight); any token its policies allow (`token`); the same plus the `sudo` capability
  * (Vault's root-protected paths); or only a token with the `root` policy (the dev server's own sys/dev/ paths).
  */
-export type Access = 'none' | 'token' | 'sudo' | 'root';
+export type Access = 'none' | 'live' | 'token' | 'sudo' | 'root';
 
 /** What the check needs: the live tokens and the policies their names refer to. */
 export interface Guard {
@@ -44,6 +45,7 @@ export function authenticate(
 function allowed(policies: PolicyStore, entry: TokenEntry, access: Access, target: Target): boolean {
   const acl = policies.aclFor(entry.policies);
   if (acl === undefined) return true; // the root policy
+  if (access === 'live') return true;
   if (access === 'root') return false;
   return acl.allows(target.path, target.operation, access === 'sudo');
 }
