@@ -52,12 +52,22 @@ export class Acl {
   }
 
   /**
-   * Whether `operation` on `path` is allowed (and, with `sudo`, the sudo capability too). LIST is checked on the
-   * path with a trailing slash, as Vault's HTTP layer adds one.
+   * The capabilities that decide `operation` on `path`. A LIST is made on the path with a trailing slash (Vault's
+   * HTTP layer adds one); like Vault, an exact rule for the path without it (`path "auth/token/accessors"`) is
+   * tried first.
    */
+  capabilitiesFor(path: string, operation: Operation): ReadonlySet<Capability> {
+    if (operation !== 'list') return this.capabilities(path);
+    const bare = path.replace(/\/+$/, '');
+    const exact = this.#rules.find(
+      (rule) => rule.pattern === bare && !rule.glob && !rule.segments.includes('+'),
+    );
+    return exact?.capabilities ?? this.capabilities(`${bare}/`);
+  }
+
+  /** Whether `operation` on `path` is allowed (and, with `sudo`, the sudo capability too). */
   allows(path: string, operation: Operation, sudo = false): boolean {
-    const target = operation === 'list' && !path.endsWith('/') ? `${path}/` : path;
-    const granted = this.capabilities(target);
+    const granted = this.capabilitiesFor(path, operation);
     if (granted.has('deny')) return false;
     return granted.has(NEEDED[operation]) && (!sudo || granted.has('sudo'));
   }

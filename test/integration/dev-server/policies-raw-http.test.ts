@@ -126,4 +126,24 @@ path "sys/mounts/*" { capabilities = ["update"] }`,
     expect((await call('POST', 'auth/token/revoke-self', {}, token)).status).toBe(204);
     expect((await call('GET', 'auth/token/lookup-self', undefined, token)).text).toBe(PERMISSION_DENIED);
   });
+
+  it("grants the token store's sudo-only operations through the sudo capability, not only to root", async () => {
+    await call('PUT', 'sys/policies/acl/minter', {
+      policy: `path "auth/token/create" { capabilities = ["update", "sudo"] }
+path "auth/token/accessors" { capabilities = ["list", "sudo"] }`,
+    });
+    await call('PUT', 'sys/policies/acl/creator', {
+      policy: 'path "auth/token/create" { capabilities = ["update"] }',
+    });
+    const minter = await tokenWith('minter');
+    const creator = await tokenWith('creator');
+    const orphan = { policies: ['default'], no_parent: true };
+    expect((await call('POST', 'auth/token/create', orphan, minter)).json.auth.orphan).toBe(true);
+    expect((await call('POST', 'auth/token/create', orphan, creator)).json).toEqual({
+      errors: ['root or sudo privileges required to create orphan token'],
+    });
+    expect((await call('POST', 'auth/token/create', { policies: ['default'] }, creator)).status).toBe(200);
+    expect((await call('LIST', 'auth/token/accessors', undefined, minter)).status).toBe(200);
+    expect((await call('LIST', 'auth/token/accessors', undefined, creator)).status).toBe(403);
+  });
 });

@@ -92,6 +92,17 @@ describe('Acl decisions', () => {
     expect(a.allows('secret/metadata', 'read')).toBe(false);
   });
 
+  it('lets an exact rule without the trailing slash decide a LIST first, as Vault does', () => {
+    const a = acl(
+      'path "auth/token/accessors" { capabilities = ["list", "sudo"] }',
+      'path "auth/*" { capabilities = ["read"] }',
+    );
+    expect(a.allows('auth/token/accessors/', 'list', true)).toBe(true);
+    expect(a.allows('auth/token/accessors/', 'read')).toBe(true);
+    const globOnly = acl('path "auth/token/accessors*" { capabilities = ["read"] }');
+    expect(globOnly.allows('auth/token/accessors/', 'list')).toBe(false);
+  });
+
   it('allows nothing without rules', () => {
     expect(acl().allows('anything', 'read')).toBe(false);
   });
