@@ -21,6 +21,7 @@ function template(file: string, extra: Partial<TemplateConfig> = {}): TemplateCo
     user: undefined,
     group: undefined,
     backup: false,
+    followSymlink: false,
     exec: undefined,
     ...extra,
   };
