@@ -1,12 +1,16 @@
 import type { CertificateEvent } from '../certs/certificate-events.js';
+import type { CertificateTimes } from '../certs/renew-schedule.js';
+import { lifetimeStart } from '../certs/renew-schedule.js';
 import { errorMessage } from '../lib/errors.js';
-import type { RenderPassResult } from '../output/render-pass.js';
+import type { OnDisk, RenderPassResult } from '../output/render-pass.js';
 
 /** What the agent knows about one certificate. Times in ms since the epoch. */
 export interface CertificateHealth {
   serial: string | undefined;
   notBefore: number | undefined;
   notAfter: number | undefined;
+  /** When the agent received it: the lifetime is measured from here, like the renewal schedule. */
+  obtainedAt: number | undefined;
   renewAt: number | undefined;
   lastSuccessAt: number | undefined;
   lastError: string | undefined;
@@ -21,7 +25,18 @@ export interface TemplateHealth {
   lastError: string | undefined;
   /** The serial of the certificate the file holds, once written or found unchanged. */
   serial: string | undefined;
+  /** The validity of the certificate the file holds, when known. */
+  times: CertificateTimes | undefined;
   writtenAt: number | undefined;
+}
+
+/** What health needs of a render pass (older callers give no pending commands). */
+export type HealthPassInput = Omit<RenderPassResult, 'pendingCommands' | 'problems'> &
+  Partial<Pick<RenderPassResult, 'pendingCommands' | 'problems'>>;
+
+/** Options of the health state; `fileExists` lets readiness notice a destination someone removed. */
+export interface HealthOptions {
+  readonly fileExists?: (path: string) => boolean;
 }
 
 /** Whether the agent holds a usable Vault token; shown in /status (files stay valid while Vault is away). */
@@ -41,6 +56,13 @@ export interface Readiness {
 /** The share of a lifetime left below which a certificate not yet renewed makes the agent unready. */
 const LAST_SHARE = 0.1;
 
+/** Where a certificate is in its life at `now`, its lifetime measured like the renewal schedule's. */
+function lifeState(times: CertificateTimes, now: number): 'valid' | 'expiring' | 'expired' {
+  if (now >= times.notAfter) return 'expired';
+  const lifetime = times.notAfter - lifetimeStart(times);
+  return now >= times.notAfter - LAST_SHARE * lifetime ? 'expiring' : 'valid';
+}
+
 /**
  * The state behind /readyz, /status and certagent_ready, updated from certificate events and render passes.
  * Readiness is a pure function of this state and `now`.
@@ -48,6 +70,9 @@ const LAST_SHARE = 0.1;
 export class HealthState {
   readonly certificates = new Map<string, CertificateHealth>();
   readonly templates: TemplateHealth[];
+  /** Commands owed to consumers after a failure, in their short form, for /status. */
+  pendingCommands: readonly string[] = [];
+  readonly #fileExists: ((path: string) => boolean) | undefined;
   readonly auth: AuthHealth = {
     authenticated: false,
     lastError: undefined,
@@ -58,12 +83,15 @@ export class HealthState {
   constructor(
     certificates: readonly string[],
     templates: readonly { destination: string; certificate: string }[],
+    options: HealthOptions = {},
   ) {
+    this.#fileExists = options.fileExists;
     for (const name of certificates) {
       this.certificates.set(name, {
         serial: undefined,
         notBefore: undefined,
         notAfter: undefined,
+        obtainedAt: undefined,
         renewAt: undefined,
         lastSuccessAt: undefined,
         lastError: undefined,
@@ -76,12 +104,16 @@ export class HealthState {
       lastResult: 'pending',
       lastError: undefined,
       serial: undefined,
+      times: undefined,
       writtenAt: undefined,
     }));
   }
 
-  /** Records what a certificate source did; `bundle` carries notBefore for adopted/issued bundles. */
-  onCertificateEvent(event: CertificateEvent, now: number, notBefore?: number): void {
+  /**
+   * Records what a certificate source did; for adopted/issued bundles, `notBefore` and `obtainedAt` (when the
+   * agent received it; `now` when not given) say where its lifetime starts.
+   */
+  onCertificateEvent(event: CertificateEvent, now: number, notBefore?: number, obtainedAt?: number): void {
     const entry = this.certificates.get(event.certificate);
     if (!entry) return;
     if (event.type === 'adopted' || event.type === 'issued') {
@@ -90,6 +122,7 @@ export class HealthState {
         notAfter: event.notAfter,
         renewAt: event.renewAt,
         notBefore: notBefore ?? entry.notBefore,
+        obtainedAt: obtainedAt ?? now,
         lastSuccessAt: now,
         lastError: undefined,
         lastErrorAt: undefined,
@@ -114,43 +147,97 @@ export class HealthState {
     }
   }
 
-  /** Records a render pass. */
-  onRenderPass(result: RenderPassResult, now: number): void {
+  /** Records a render pass: what each destination now holds, and the commands still owed. */
+  onRenderPass(result: HealthPassInput, now: number): void {
     result.templates.forEach((outcome, index) => {
       const entry = this.templates[index];
       if (!entry || outcome.result === 'pending') return;
       entry.lastResult = outcome.result;
       entry.lastError = outcome.error;
-      if (outcome.result === 'written' || outcome.result === 'unchanged') {
-        if (outcome.result === 'written' || entry.writtenAt === undefined) entry.writtenAt = now;
-        entry.serial = outcome.serial;
+      const disk = outcome.onDisk ?? this.#knownTimes(outcome);
+      if (disk) {
+        if (outcome.result === 'written' || entry.serial !== disk.serial || entry.writtenAt === undefined)
+          entry.writtenAt = now;
+        entry.serial = disk.serial;
+        entry.times = disk.times;
       }
     });
+    if (result.pendingCommands)
+      this.pendingCommands = result.pendingCommands.map((c) =>
+        'argv' in c.spec ? JSON.stringify(c.spec.argv) : c.spec.shell,
+      );
   }
 
-  /** Ready once every template holds a file from a certificate that is valid and not in its last 10 %. */
+  /**
+   * Ready when every destination exists and holds a certificate that is valid now and not in the last 10 % of
+   * its lifetime, measured from when it was received (as the renewal schedule does, so short TTLs do not flap).
+   * Each reason names the destination and, when the last pass failed, why. Certificates that no template uses
+   * are judged on their own.
+   */
   readiness(now: number): Readiness {
     const reasons: string[] = [];
+    const used = new Set(this.templates.map((t) => t.certificate));
     for (const template of this.templates) {
-      if (template.serial === undefined) {
-        reasons.push(
-          `template ${template.destination}: not written yet${template.lastError ? ` (${template.lastError})` : ''}`,
-        );
-      }
+      const reason = this.#templateReason(template, now);
+      if (reason) reasons.push(`template ${template.destination}: ${reason}`);
     }
     for (const [name, cert] of this.certificates) {
+      // Why a file is not written yet is often here (Vault refused), so this is said for every certificate.
       if (cert.notAfter === undefined) {
         reasons.push(`certificate ${name}: not obtained yet${cert.lastError ? ` (${cert.lastError})` : ''}`);
-      } else if (now >= cert.notAfter) {
-        reasons.push(`certificate ${name}: expired`);
-      } else if (cert.notBefore !== undefined) {
-        const lifetime = cert.notAfter - cert.notBefore;
-        if (now >= cert.notAfter - LAST_SHARE * lifetime) {
-          reasons.push(`certificate ${name}: in the last 10% of its lifetime and not renewed`);
-        }
+        continue;
       }
+      // A certificate with templates is judged by its files above: what consumers see.
+      if (used.has(name)) continue;
+      const times = {
+        notBefore: cert.notBefore ?? cert.notAfter,
+        notAfter: cert.notAfter,
+        obtainedAt: cert.obtainedAt ?? cert.notBefore ?? cert.notAfter,
+      };
+      const state = lifeState(times, now);
+      if (state === 'expired') reasons.push(`certificate ${name}: expired`);
+      else if (state === 'expiring')
+        reasons.push(`certificate ${name}: in the last 10% of its lifetime and not renewed`);
     }
     return { ready: reasons.length === 0, reasons };
+  }
+
+  #templateReason(template: TemplateHealth, now: number): string | undefined {
+    const failed =
+      template.lastResult === 'error' && template.lastError
+        ? `; last pass failed: ${template.lastError}`
+        : '';
+    if (template.times === undefined || template.serial === undefined)
+      return `not written yet${template.lastError ? ` (${template.lastError})` : ''}`;
+    if (this.#fileExists && !this.#fileExists(template.destination)) return 'the file is missing';
+    const state = lifeState(template.times, now);
+    const held = `certificate ${template.certificate} (serial ${template.serial})`;
+    if (state === 'expired')
+      return `holds ${held}, expired at ${new Date(template.times.notAfter).toISOString()}${failed}`;
+    if (state === 'expiring') {
+      const cert = this.certificates.get(template.certificate);
+      const why = failed || (cert?.lastError ? `; not renewed: ${cert.lastError}` : '; not renewed yet');
+      return `holds ${held} in the last 10% of its lifetime (expires ${new Date(template.times.notAfter).toISOString()})${why}`;
+    }
+    return undefined;
+  }
+
+  /** The times of the certificate a template reports holding, from what the certificate events said. */
+  #knownTimes(outcome: { serial?: string | undefined; result: string }): OnDisk | undefined {
+    if (outcome.serial === undefined || (outcome.result !== 'written' && outcome.result !== 'unchanged'))
+      return undefined;
+    for (const cert of this.certificates.values()) {
+      if (cert.serial !== outcome.serial || cert.notAfter === undefined) continue;
+      return {
+        serial: outcome.serial,
+        times: {
+          notBefore: cert.notBefore ?? cert.notAfter,
+          notAfter: cert.notAfter,
+          obtainedAt: cert.obtainedAt ?? cert.notBefore ?? cert.notAfter,
+        },
+      };
+    }
+    return undefined;
   }
 
   /** The /status document: no secrets, times as RFC 3339. */
@@ -184,8 +271,10 @@ export class HealthState {
         last_result: t.lastResult,
         last_error: t.lastError ?? null,
         serial: t.serial ?? null,
+        not_after: iso(t.times?.notAfter),
         written_at: iso(t.writtenAt),
       })),
+      pending_commands: this.pendingCommands,
     };
   }
 }

@@ -36,9 +36,9 @@ describe('retryDelay', () => {
         expect(retryDelay(input, () => 1)).toBe(22_500);
       }
       // Early attempts still start from the minimum: the 30 s bound is a ceiling, not a pace.
-      expect(
-        retryDelay({ attempt: 1, permanent: false, policy: POLICY, now: NOW, notAfter }, noJitter),
-      ).toBe(1_000);
+      expect(retryDelay({ attempt: 1, permanent: false, policy: POLICY, now: NOW, notAfter }, noJitter)).toBe(
+        1_000,
+      );
     }
   });
 
