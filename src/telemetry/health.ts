@@ -1,34 +1,10 @@
 import type { CertificateEvent } from '../certs/certificate-events.js';
-import type { CertificateTimes } from '../certs/renew-schedule.js';
-import { lifetimeStart } from '../certs/renew-schedule.js';
 import { errorMessage } from '../lib/errors.js';
 import type { OnDisk, RenderPassResult } from '../output/render-pass.js';
+import type { CertificateHealth, TemplateHealth } from './readiness.js';
+import { certificateReason, certificateTimes, templateReason } from './readiness.js';
 
-/** What the agent knows about one certificate. Times in ms since the epoch. */
-export interface CertificateHealth {
-  serial: string | undefined;
-  notBefore: number | undefined;
-  notAfter: number | undefined;
-  /** When the agent received it: the lifetime is measured from here, like the renewal schedule. */
-  obtainedAt: number | undefined;
-  renewAt: number | undefined;
-  lastSuccessAt: number | undefined;
-  lastError: string | undefined;
-  lastErrorAt: number | undefined;
-}
-
-/** What the agent knows about one template's file. */
-export interface TemplateHealth {
-  readonly destination: string;
-  readonly certificate: string;
-  lastResult: 'written' | 'unchanged' | 'error' | 'pending';
-  lastError: string | undefined;
-  /** The serial of the certificate the file holds, once written or found unchanged. */
-  serial: string | undefined;
-  /** The validity of the certificate the file holds, when known. */
-  times: CertificateTimes | undefined;
-  writtenAt: number | undefined;
-}
+export type { CertificateHealth, TemplateHealth } from './readiness.js';
 
 /** What health needs of a render pass (older callers give no pending commands). */
 export type HealthPassInput = Omit<RenderPassResult, 'pendingCommands' | 'problems'> &
@@ -51,16 +27,6 @@ export interface AuthHealth {
 export interface Readiness {
   readonly ready: boolean;
   readonly reasons: readonly string[];
-}
-
-/** The share of a lifetime left below which a certificate not yet renewed makes the agent unready. */
-const LAST_SHARE = 0.1;
-
-/** Where a certificate is in its life at `now`, its lifetime measured like the renewal schedule's. */
-function lifeState(times: CertificateTimes, now: number): 'valid' | 'expiring' | 'expired' {
-  if (now >= times.notAfter) return 'expired';
-  const lifetime = times.notAfter - lifetimeStart(times);
-  return now >= times.notAfter - LAST_SHARE * lifetime ? 'expiring' : 'valid';
 }
 
 /**
@@ -176,50 +142,21 @@ export class HealthState {
    */
   readiness(now: number): Readiness {
     const reasons: string[] = [];
-    const used = new Set(this.templates.map((t) => t.certificate));
     for (const template of this.templates) {
-      const reason = this.#templateReason(template, now);
+      const reason = templateReason(
+        template,
+        this.certificates.get(template.certificate),
+        now,
+        this.#fileExists,
+      );
       if (reason) reasons.push(`template ${template.destination}: ${reason}`);
     }
+    const used = new Set(this.templates.map((t) => t.certificate));
     for (const [name, cert] of this.certificates) {
-      // Why a file is not written yet is often here (Vault refused), so this is said for every certificate.
-      if (cert.notAfter === undefined) {
-        reasons.push(`certificate ${name}: not obtained yet${cert.lastError ? ` (${cert.lastError})` : ''}`);
-        continue;
-      }
-      // A certificate with templates is judged by its files above: what consumers see.
-      if (used.has(name)) continue;
-      const times = {
-        notBefore: cert.notBefore ?? cert.notAfter,
-        notAfter: cert.notAfter,
-        obtainedAt: cert.obtainedAt ?? cert.notBefore ?? cert.notAfter,
-      };
-      const state = lifeState(times, now);
-      if (state === 'expired') reasons.push(`certificate ${name}: expired`);
-      else if (state === 'expiring')
-        reasons.push(`certificate ${name}: in the last 10% of its lifetime and not renewed`);
+      const reason = certificateReason(cert, used.has(name), now);
+      if (reason) reasons.push(`certificate ${name}: ${reason}`);
     }
     return { ready: reasons.length === 0, reasons };
-  }
-
-  #templateReason(template: TemplateHealth, now: number): string | undefined {
-    const failed =
-      template.lastResult === 'error' && template.lastError
-        ? `; last pass failed: ${template.lastError}`
-        : '';
-    if (template.times === undefined || template.serial === undefined)
-      return `not written yet${template.lastError ? ` (${template.lastError})` : ''}`;
-    if (this.#fileExists && !this.#fileExists(template.destination)) return 'the file is missing';
-    const state = lifeState(template.times, now);
-    const held = `certificate ${template.certificate} (serial ${template.serial})`;
-    if (state === 'expired')
-      return `holds ${held}, expired at ${new Date(template.times.notAfter).toISOString()}${failed}`;
-    if (state === 'expiring') {
-      const cert = this.certificates.get(template.certificate);
-      const why = failed || (cert?.lastError ? `; not renewed: ${cert.lastError}` : '; not renewed yet');
-      return `holds ${held} in the last 10% of its lifetime (expires ${new Date(template.times.notAfter).toISOString()})${why}`;
-    }
-    return undefined;
   }
 
   /** The times of the certificate a template reports holding, from what the certificate events said. */
@@ -227,15 +164,8 @@ export class HealthState {
     if (outcome.serial === undefined || (outcome.result !== 'written' && outcome.result !== 'unchanged'))
       return undefined;
     for (const cert of this.certificates.values()) {
-      if (cert.serial !== outcome.serial || cert.notAfter === undefined) continue;
-      return {
-        serial: outcome.serial,
-        times: {
-          notBefore: cert.notBefore ?? cert.notAfter,
-          notAfter: cert.notAfter,
-          obtainedAt: cert.obtainedAt ?? cert.notBefore ?? cert.notAfter,
-        },
-      };
+      const times = certificateTimes(cert);
+      if (cert.serial === outcome.serial && times) return { serial: outcome.serial, times };
     }
     return undefined;
   }
