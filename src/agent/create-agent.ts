@@ -56,8 +56,12 @@ export interface Agent {
 
 /** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
 const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
-/** Render retries (a failed check or reload): the same bounds. */
-const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
+/**
+ * Render retries (a failed write, check or owed reload): from one second to 30 s apart. Cheap for the agent (no
+ * Vault call), and a destination made writable again, or a consumer started at last, is caught within 30 s even
+ * when the file on disk has expired meanwhile.
+ */
+const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 30_000 };
 
 /**
  * The composition root: config → Vault client → token → certificate sources → render pass → files and commands,
