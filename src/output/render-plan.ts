@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, readlink, realpath } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { TemplateConfig } from '../config/runtime-config.js';
 import { AgentError } from '../lib/errors.js';
 import { resolveOwner } from './owner.js';
@@ -110,14 +111,18 @@ export async function prepareRestore(plan: PlannedFile): Promise<PreparedWrite |
   });
 }
 
-/** `follow_symlink: true`: the final target of the destination (the destination itself when it does not exist). */
+/**
+ * `follow_symlink: true`: the final target of the destination; the destination itself when nothing is there; the
+ * link's own target when it dangles (the file is created there, as a write through the link would).
+ */
 async function resolveLink(path: string): Promise<string> {
   try {
     return await realpath(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  const target = await readlink(path).catch(() => undefined);
+  return target === undefined ? path : resolve(dirname(path), target);
 }
 
 /**

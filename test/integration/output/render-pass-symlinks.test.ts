@@ -78,4 +78,17 @@ describe('runRenderPass and symlinks', () => {
     expect(await readFile(target, 'utf8')).toBe(`${bundle.certificate}\n`);
     expect(await readlink(join(h.dir, 'cert.pem'))).toBe(target);
   });
+
+  it('with follow_symlink: true creates the target of a dangling link', async () => {
+    await mkdir(join(h.dir, 'real'));
+    await symlink('real/cert.pem', join(h.dir, 'cert.pem'));
+    const bundle = await makeBundle();
+    const result = await pass(
+      [template(0, 'cert.pem', 'cert.pem', { followSymlink: true })],
+      new Map([['web', bundle]]),
+    );
+    expect(result.ok).toBe(true);
+    expect(await readFile(join(h.dir, 'real', 'cert.pem'), 'utf8')).toBe(`${bundle.certificate}\n`);
+    expect(await readlink(join(h.dir, 'cert.pem'))).toBe('real/cert.pem');
+  });
 });
