@@ -104,8 +104,7 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
     logger,
     env: input.env ?? process.env,
   };
-  const failure =
-    writeError ?? (await runChecks(dueOf('check', changed), { ...stage, signal: input.signal }, commands));
+  const failure = writeError ?? (await runChecks(dueOf('check', changed), stage, commands));
   let restored = new Set<PlannedFile>();
   if (failure !== undefined) restored = await restorePassFiles(written, failure, logger);
   const inPlace = new Set(written.filter((plan) => !restored.has(plan)));
