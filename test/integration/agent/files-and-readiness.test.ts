@@ -98,6 +98,32 @@ describe('run --once as a bootstrap before the consumer runs', () => {
 });
 
 describe('readiness follows the files on disk', () => {
+  // Issue 7 point 2: ttl 8s answered 503 on 27 of 100 polls on a healthy agent (lifetime measured from the
+  // back-dated notBefore). Polled across at least one renewal, a healthy agent must stay ready.
+  it('a healthy agent with ttl 8s stays ready across renewals (100 polls)', { timeout: 30_000 }, async () => {
+    const { agent } = agentFor('', '8s');
+    const controller = new AbortController();
+    const running = agent.run(controller.signal);
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!agent.health.readiness(Date.now()).ready && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      const firstSerial = agent.bundles.get('web')?.value?.serialNumber;
+      const unready: string[] = [];
+      for (let poll = 0; poll < 100; poll++) {
+        const readiness = agent.health.readiness(Date.now());
+        if (!readiness.ready) unready.push(...readiness.reasons);
+        await new Promise((resolve) => setTimeout(resolve, 80));
+      }
+      expect(agent.bundles.get('web')?.value?.serialNumber).not.toBe(firstSerial);
+      expect(unready).toEqual([]);
+    } finally {
+      controller.abort();
+      await running.catch(() => undefined);
+      await agent.close();
+    }
+  });
+
   it(
     'the issue repro: check failing via FLAG, ttl 8s → unready once the file on disk expired',
     { timeout: 30_000 },
