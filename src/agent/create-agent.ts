@@ -137,9 +137,17 @@ export function createAgent(options: AgentOptions): Agent {
     observeRenderPass(metrics, health, result, clock.now());
     return result;
   };
-  // Before anything writes: temp files a SIGKILL left beside the destinations and in state_dir.
+  // Before anything writes: temp files a SIGKILL left beside the destinations, the token sinks (a token!) and in
+  // state_dir.
   const removeStale = async (): Promise<void> => {
-    const locations = [...(await destinationLocations(config.templates)), ...store.tempFileLocations()];
+    const sinks = (config.autoAuth?.sinks ?? []).map((sink) => ({
+      destination: sink.path,
+      followSymlink: false,
+    }));
+    const locations = [
+      ...(await destinationLocations([...config.templates, ...sinks])),
+      ...store.tempFileLocations(),
+    ];
     await removeStaleTempFiles(locations, outputLogger);
   };
 

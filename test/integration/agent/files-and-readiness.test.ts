@@ -20,8 +20,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-function agentFor(exec: string, ttl = '1h') {
-  const text = `state_dir: ${join(dir, 'state')}
+function agentFor(exec: string, ttl = '1h', extra = '') {
+  const text = `${extra}state_dir: ${join(dir, 'state')}
 certificates:
   web: { mount: pki, role: dev, common_name: web.example.test, ttl: ${ttl} }
 templates:
@@ -83,7 +83,15 @@ describe('run --once as a bootstrap before the consumer runs', () => {
     await mkdir(join(dir, 'state', 'certificates'), { recursive: true });
     await writeFile(join(dir, 'tls', '.web.key.0123456789ab.tmp'), 'half a key', { mode: 0o600 });
     await writeFile(join(dir, 'state', 'certificates', '.web.json.abcdefabcdef.tmp'), '{', { mode: 0o600 });
-    const { agent, lines } = agentFor('');
+    // A token sink's temp file holds a token: it goes too.
+    await mkdir(join(dir, 'run'));
+    await writeFile(join(dir, 'run', '.token.00112233aabb.tmp'), 'hvs.half', { mode: 0o600 });
+    await writeFile(join(dir, 'root-token'), server().rootToken, { mode: 0o600 });
+    const auth = `auto_auth:
+  method: { type: token_file, config: { token_file_path: ${join(dir, 'root-token')} } }
+  sinks: [{ type: file, config: { path: ${join(dir, 'run', 'token')} } }]
+`;
+    const { agent, lines } = agentFor('', '1h', auth);
     try {
       expect((await agent.runOnce(new AbortController().signal)).ok).toBe(true);
     } finally {
@@ -91,8 +99,9 @@ describe('run --once as a bootstrap before the consumer runs', () => {
     }
     expect((await readdir(join(dir, 'tls'))).sort()).toEqual(['web.crt', 'web.key']);
     expect(await readdir(join(dir, 'state', 'certificates'))).toEqual(['web.json']);
+    expect(await readdir(join(dir, 'run'))).not.toContain('.token.00112233aabb.tmp');
     expect(lines).toContainEqual(
-      expect.objectContaining({ msg: 'stale temp files from an interrupted run removed', removed: 2 }),
+      expect.objectContaining({ msg: 'stale temp files from an interrupted run removed', removed: 3 }),
     );
   });
 });
