@@ -78,7 +78,8 @@ export function observeCertificates(
         metrics.certificateRenewal.set({ certificate }, event.renewAt / 1000);
         break;
     }
-    health.onCertificateEvent(event, clock.now(), sources.get(certificate)?.bundle.value?.notBefore);
+    const bundle = sources.get(certificate)?.bundle.value;
+    health.onCertificateEvent(event, clock.now(), bundle?.notBefore, bundle?.obtainedAt);
   };
 }
 
@@ -93,6 +94,7 @@ export function observeRenderPass(
     if (outcome.result !== 'pending')
       metrics.templateRenders.inc({ destination: outcome.destination, result: outcome.result });
   }
+  // Every run counts, retries of an owed command included: a reload failing every minute shows as a rising rate.
   for (const command of result.commands)
     metrics.commandRuns.inc({ kind: command.kind, result: command.result });
   health.onRenderPass(result, now);

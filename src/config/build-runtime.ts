@@ -167,6 +167,7 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
       user: template.user === undefined ? undefined : String(template.user),
       group: template.group === undefined ? undefined : String(template.group),
       backup: template.backup ?? DEFAULTS.templateBackup,
+      followSymlink: template.follow_symlink ?? DEFAULTS.templateFollowSymlink,
       exec: exec
         ? {
             check: commandSpec(exec.check),

@@ -18,6 +18,8 @@ export const DEFAULTS = {
   renewThreshold: 0.67,
   reuseKey: false,
   templateBackup: false,
+  // A symlink at a destination is refused unless the template opts in (issue 7: a planted link must not redirect writes).
+  templateFollowSymlink: false,
   execTimeoutMs: 30 * SECOND,
   logLevel: 'info',
   logFormat: 'json',
