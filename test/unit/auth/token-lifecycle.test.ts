@@ -133,6 +133,7 @@ describe('token lifecycle: a refused token reported during the login backoff', (
         settings: {
           type: 'approle',
           roleIdFilePath: join(dir, 'role-id'),
+          secretIdFilePath: undefined,
           removeSecretIdFileAfterReading: false,
         },
         mountPath: 'auth/approle',
