@@ -22,6 +22,8 @@ import { WakeUp } from './wake-up.js';
 export interface TokenMetrics {
   readonly tokenRenewals: { inc(labels: { result: 'success' | 'failure' | 'not_renewable' }): void };
   readonly authLogins: { inc(labels: { method: string; result: 'success' | 'failure' }): void };
+  /** Why the last login failed (the health state shows it in /status). */
+  readonly loginFailed?: (method: string, error: unknown) => void;
 }
 
 /** What the lifecycle is built from. */
@@ -106,6 +108,7 @@ export class TokenLifecycle implements TokenProvider {
         if (signal.aborted) return;
         failures++;
         this.#options.metrics.authLogins.inc({ method: this.#options.method.type, result: 'failure' });
+        this.#options.metrics.loginFailed?.(this.#options.method.type, error);
         if (this.#options.failFast || this.#options.autoAuth?.method.exitOnErr) throw error;
         const delay = retryDelay(failures, this.#policy, this.#options.random, this.#remainingMs());
         this.#log.error(
