@@ -4,6 +4,7 @@ import type { CertificateEventListener } from '../certs/certificate-events.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+import { securityWarnings } from '../config/security-warnings.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
@@ -126,12 +127,20 @@ export function createAgent(options: AgentOptions): Agent {
     return result;
   };
 
+  const warnAtStart = (): void => {
+    for (const warning of securityWarnings(config)) logger.warn(warning);
+  };
+
   return {
     metrics,
     health,
     bundles,
-    runOnce: (signal) => runOnce({ tokens, sources, render, logger }, signal),
+    runOnce: (signal) => {
+      warnAtStart();
+      return runOnce({ tokens, sources, render, logger }, signal);
+    },
     async run(signal) {
+      warnAtStart();
       const listener = config.listener
         ? await startListener({
             ...config.listener,
