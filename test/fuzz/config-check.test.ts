@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
+import Handlebars from 'handlebars';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { parseConfigTexts } from '../../src/config/load-config.js';
@@ -59,8 +60,11 @@ describe('fuzz: config loader and check', () => {
         // The loader itself.
         let loaderOk = false;
         try {
-          parseConfigTexts(files, { env, cwd: '/work', dev });
+          const config = parseConfigTexts(files, { env, cwd: '/work', dev });
           loaderOk = true;
+          // What is accepted compiles: a template that cannot parse must have been refused here.
+          for (const template of config.templates)
+            if (template.source.kind === 'inline') Handlebars.parse(template.source.contents);
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
           expectProblemLines(error.problems, byFile);

@@ -50,8 +50,36 @@ describe('config fuzz regressions', () => {
   });
 
   it('lines are counted as editors count them, \\r\\n included', () => {
-    expect(problems(['vault:\r\n  address: https://v:8200\r\n  nope: 1\r\n'], { VAULT_TOKEN: 'hvs.x' })).toEqual(
-      expect.arrayContaining([`${A}:3:3: vault.nope: unknown key`]),
-    );
+    expect(
+      problems(['vault:\r\n  address: https://v:8200\r\n  nope: 1\r\n'], { VAULT_TOKEN: 'hvs.x' }),
+    ).toEqual(expect.arrayContaining([`${A}:3:3: vault.nope: unknown key`]));
+  });
+});
+
+describe('inline template contents', () => {
+  const config = (contents: string) => `vault: { address: "https://v:8200" }
+certificates: { web: { mount: pki, role: web, common_name: web.example.test } }
+templates:
+  - certificate: web
+    destination: /etc/tls/web.pem
+    contents: ${JSON.stringify(contents)}
+`;
+
+  it('that does not parse as Handlebars is a config error at its position', () => {
+    expect(problems([config('{{#each ca_chain}}{{this}}')], { VAULT_TOKEN: 'hvs.x' })).toEqual([
+      `${A}:6:15: templates[0].contents: Handlebars parse error on line 1 of the template: the template ends inside {{…}} or an open block`,
+    ]);
+    expect(problems([config('{{#if issuing_ca}}x{{/each}}')], { VAULT_TOKEN: 'hvs.x' })).toEqual([
+      `${A}:6:15: templates[0].contents: Handlebars: {{#if}} at line 1, column 4 of the template is closed by {{/each}}`,
+    ]);
+  });
+
+  it('that parses is accepted (fields are checked at render, against the certificate)', () => {
+    expect(() =>
+      parseConfigTexts([{ file: A, text: config('{{#each ca_chain}}{{this}}\n{{/each}}') }], {
+        env: { VAULT_TOKEN: 'hvs.x' },
+        cwd: '/work',
+      }),
+    ).not.toThrow();
   });
 });
