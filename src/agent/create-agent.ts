@@ -5,6 +5,7 @@ import type { CertificateEventListener } from '../certs/certificate-events.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+import { securityWarnings } from '../config/security-warnings.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
@@ -151,15 +152,21 @@ export function createAgent(options: AgentOptions): Agent {
     await removeStaleTempFiles(locations, outputLogger);
   };
 
+  const warnAtStart = (): void => {
+    for (const warning of securityWarnings(config)) logger.warn(warning);
+  };
+
   return {
     metrics,
     health,
     bundles,
     runOnce: async (signal) => {
+      warnAtStart();
       await removeStale();
       return runOnce({ tokens, sources, render, logger }, signal);
     },
     async run(signal) {
+      warnAtStart();
       await removeStale();
       const listener = config.listener
         ? await startListener({
