@@ -13,6 +13,7 @@ import type { Latest } from '../lib/latest.js';
 import { runTaskGroup } from '../lib/task-group.js';
 import type { DueCommand } from '../output/render-pass.js';
 import { runRenderPass } from '../output/render-pass.js';
+import { cleanAtomicDirectories, createSecretSources, secretValues } from './secrets-for.js';
 import { destinationLocations, removeStaleTempFiles } from '../output/stale-temp-files.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
@@ -122,13 +123,17 @@ export function createAgent(options: AgentOptions): Agent {
     );
   }
   const bundles = new Map([...sources].map(([name, source]) => [name, source.bundle]));
+  const secretSources = createSecretSources({ config, vault, tokens, clock, random, secrets, logger });
   const outputLogger = logger.child({ component: 'output' });
   // Reload commands that failed: owed until a later pass runs them successfully (the render loop retries).
   let owed: readonly DueCommand[] = [];
   const render: RenderPass = async (current, signal) => {
+    // `--once` has no secret loops running: each secret is read here, once.
+    if (options.once) await Promise.all([...secretSources.values()].map((source) => source.ensure(signal)));
     const result = await runRenderPass({
       templates: config.templates,
       bundles: current,
+      secrets: secretValues(secretSources),
       engine,
       pendingCommands: owed,
       logger: outputLogger,
@@ -150,6 +155,7 @@ export function createAgent(options: AgentOptions): Agent {
       ...store.tempFileLocations(),
     ];
     await removeStaleTempFiles(locations, outputLogger);
+    await cleanAtomicDirectories(config.templates, outputLogger);
   };
 
   const warnAtStart = (): void => {
@@ -187,9 +193,20 @@ export function createAgent(options: AgentOptions): Agent {
           (s) => deadline.wait(s),
           (s) => tokens.run(s),
           ...[...sources.values()].map((source) => (s: AbortSignal) => source.run(s)),
+          ...[...secretSources.values()].map((source) => (s: AbortSignal) => source.run(s)),
           (s) =>
             runRenderLoop(
-              { bundles, render, clock, random, backoff: RENDER_BACKOFF, logger: outputLogger },
+              {
+                bundles,
+                triggers: new Map(
+                  [...secretSources].map(([name, source]) => [name, source.value as Latest<unknown>]),
+                ),
+                render,
+                clock,
+                random,
+                backoff: RENDER_BACKOFF,
+                logger: outputLogger,
+              },
               s,
             ),
         ]);

@@ -29,6 +29,8 @@ export type RenderPass = (
 export interface RenderLoopOptions {
   /** The published bundle of every certificate, by name. */
   readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
+  /** Other values whose change calls for a pass (KV secrets); the pass reads them itself. */
+  readonly triggers?: ReadonlyMap<string, Latest<unknown>>;
   readonly render: RenderPass;
   readonly clock: Clock;
   readonly random: () => number;
@@ -53,6 +55,12 @@ export function snapshotBundles(
  */
 export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSignal): Promise<void> {
   const { bundles, render, clock, random, backoff, logger } = options;
+  // Only `version` and `next` are used, which read values and never write them: safe to widen.
+  const widen = <T>(latest: Latest<T>): Latest<unknown> => latest as unknown as Latest<unknown>;
+  const watched = new Map<string, Latest<unknown>>([
+    ...[...bundles].map(([name, value]) => [name, widen(value)] as const),
+    ...[...(options.triggers ?? [])].map(([name, value]) => [`secret:${name}`, value] as const),
+  ]);
   let seen = new Map<string, number>();
   let failures = 0;
   let retryInMs: number | undefined;
@@ -60,7 +68,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
     try {
       const wait = retryInMs;
       const woke = await waitForChange(
-        bundles,
+        watched,
         seen,
         signal,
         wait === undefined ? undefined : (inner) => clock.sleep(wait, inner),
@@ -70,7 +78,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       if (signal.aborted) return;
       throw error;
     }
-    const versions = currentVersions(bundles);
+    const versions = currentVersions(watched);
     let outcome: PassOutcome;
     try {
       outcome = await render(snapshotBundles(bundles), signal);

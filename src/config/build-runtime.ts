@@ -2,9 +2,12 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type {
   CertificateConfig,
   CommandSpec,
+  KvSecretConfig,
   ListenerConfig,
+  Pkcs12Settings,
   RuntimeConfig,
   TemplateConfig,
+  TemplateSource,
   VaultConfig,
 } from './runtime-config.js';
 import { buildAutoAuth } from './build-auto-auth.js';
@@ -47,6 +50,7 @@ export function buildRuntimeConfig(
     stateDir: path(file.state_dir ?? DEFAULTS.stateDir, ['state_dir']),
     certificates,
     templates: buildTemplates(file, problems, path),
+    secrets: buildSecrets(file),
     listener: file.listener ? parseListener(file.listener.address) : undefined,
     log: { level: file.log?.level ?? DEFAULTS.logLevel, format: file.log?.format ?? DEFAULTS.logFormat },
     pidFile: file.pid_file === undefined ? undefined : path(file.pid_file, ['pid_file']),
@@ -143,7 +147,10 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
   const seen = new Map<string, number>();
   return (file.templates ?? []).map((template, index) => {
     const at: ConfigPath = ['templates', index];
-    const destination = path(template.destination, [...at, 'destination']);
+    // A group's destination is its directory; cross-checks report a template with neither.
+    const destination = template.output
+      ? path(template.output.directory, [...at, 'output', 'directory'])
+      : path(template.destination ?? '', [...at, 'destination']);
     // The same file named two ways (relative and absolute) is only visible once resolved.
     const first = seen.get(destination);
     if (first !== undefined && file.templates?.[first]?.destination !== template.destination) {
@@ -156,13 +163,19 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
     return {
       index,
       certificate: template.certificate,
-      source:
-        template.source !== undefined
-          ? { kind: 'file', path: path(template.source, [...at, 'source']) }
-          : template.contents !== undefined
-            ? { kind: 'inline', contents: template.contents }
-            : { kind: 'builtin', name: template.builtin ?? '' },
+      source: sourceOf(template, at, path),
       destination,
+      pkcs12: pkcs12Of(template.pkcs12, [...at, 'pkcs12'], path),
+      directory: template.files
+        ? {
+            files: template.files.map((entry, fileIndex) => ({
+              name: entry.name,
+              source: sourceOf(entry, [...at, 'files', fileIndex], path),
+              pkcs12: pkcs12Of(entry.pkcs12, [...at, 'files', fileIndex, 'pkcs12'], path),
+              perms: entry.perms,
+            })),
+          }
+        : undefined,
       perms: template.perms,
       user: template.user === undefined ? undefined : String(template.user),
       group: template.group === undefined ? undefined : String(template.group),
@@ -178,6 +191,51 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
     };
   });
 }
+
+function sourceOf(
+  entry: { source?: string | undefined; contents?: string | undefined; builtin?: string | undefined },
+  at: ConfigPath,
+  path: Resolve,
+): TemplateSource {
+  if (entry.source !== undefined) return { kind: 'file', path: path(entry.source, [...at, 'source']) };
+  if (entry.contents !== undefined) return { kind: 'inline', contents: entry.contents };
+  return { kind: 'builtin', name: entry.builtin ?? '' };
+}
+
+type Pkcs12File = NonNullable<NonNullable<ConfigFile['templates']>[number]['pkcs12']>;
+
+function pkcs12Of(value: Pkcs12File | undefined, at: ConfigPath, path: Resolve): Pkcs12Settings | undefined {
+  if (value === undefined) return undefined;
+  const password = value.password;
+  return {
+    password:
+      'file' in password
+        ? { kind: 'file', path: path(password.file, [...at, 'password', 'file']) }
+        : 'env' in password
+          ? { kind: 'env', name: password.env }
+          : { kind: 'secret', secret: password.secret, key: password.key },
+    alias: value.alias,
+    encryption: value.encryption ?? 'modern',
+  };
+}
+
+function buildSecrets(file: ConfigFile): Map<string, KvSecretConfig> {
+  const out = new Map<string, KvSecretConfig>();
+  for (const [name, entry] of Object.entries(file.secrets ?? {})) {
+    out.set(name, {
+      name,
+      path: entry.path.replace(/^\/+|\/+$/g, ''),
+      version: entry.version,
+      mount: entry.mount?.replace(/^\/+|\/+$/g, ''),
+      kvVersion: entry.kv_version,
+      refreshMs: entry.refresh_interval ?? DEFAULT_SECRET_REFRESH_MS,
+    });
+  }
+  return out;
+}
+
+/** KV secrets are read again every 5 minutes unless `refresh_interval` says otherwise (Vault Agent's default). */
+const DEFAULT_SECRET_REFRESH_MS = 5 * 60_000;
 
 // Go's strconv.ParseBool, which the Vault CLI uses for VAULT_SKIP_VERIFY.
 function parseEnvBool(value: string | undefined): boolean | 'invalid' | undefined {

@@ -1,6 +1,7 @@
 import { BUILTIN_TEMPLATES, KEY_BITS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 import { handlebarsSyntaxProblem } from './template-syntax.js';
+import { KEYSTORE_BUILTIN, checkOutputs } from './output-checks.js';
 
 /**
  * Checks that relate several keys to each other. They run on the merged YAML value as it is, defensively, even
@@ -40,6 +41,8 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
         message: `no certificate named ${JSON.stringify(template.certificate)} is declared${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
       });
     }
+    // An atomic directory group's files carry their sources (output-checks.ts).
+    if (template.output !== undefined) return;
     const given = (['builtin', 'source', 'contents'] as const).filter((key) => template[key] !== undefined);
     if (given.length !== 1) {
       problems.push({
@@ -53,11 +56,12 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
     }
     if (
       typeof template.builtin === 'string' &&
+      template.builtin !== KEYSTORE_BUILTIN &&
       !(BUILTIN_TEMPLATES as readonly string[]).includes(template.builtin)
     ) {
       problems.push({
         path: [...at, 'builtin'],
-        message: `must be one of ${BUILTIN_TEMPLATES.join(', ')}, got ${JSON.stringify(template.builtin)}`,
+        message: `must be one of ${[...BUILTIN_TEMPLATES, KEYSTORE_BUILTIN].join(', ')}, got ${JSON.stringify(template.builtin)}`,
       });
     }
     if (typeof template.destination === 'string') {
@@ -70,6 +74,7 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
       } else destinations.set(template.destination, index);
     }
   });
+  checkOutputs(root, problems);
 }
 
 // "256 or 384", "2048, 3072 or 4096".

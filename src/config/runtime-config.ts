@@ -99,12 +99,54 @@ export interface TemplateExecConfig {
   readonly timeoutMs: number;
 }
 
+/** Where a keystore password comes from (docs/outputs.md); never the config itself. */
+export type PasswordSource =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'env'; readonly name: string }
+  | { readonly kind: 'secret'; readonly secret: string; readonly key: string };
+
+/** `builtin: keystore.p12` with its `pkcs12:` block. */
+export interface Pkcs12Settings {
+  readonly password: PasswordSource;
+  /** The keystore alias (friendlyName); the certificate's name when undefined. */
+  readonly alias: string | undefined;
+  /** modern: AES-256-CBC + PBKDF2/SHA-256; legacy: 3DES + SHA-1 for old Java. */
+  readonly encryption: 'modern' | 'legacy';
+}
+
+/** One file of an `output: { layout: atomic }` group, by its stable name. */
+export interface DirectoryFileConfig {
+  readonly name: string;
+  readonly source: TemplateSource;
+  readonly pkcs12: Pkcs12Settings | undefined;
+  readonly perms: number | undefined;
+}
+
+/** An entry of `secrets:`: a KV secret templates read as `secret.<name>`. */
+export interface KvSecretConfig {
+  readonly name: string;
+  /** As in Vault Agent templates (`secret/data/app/db`) or `vault kv get` (`secret/app/db`). */
+  readonly path: string;
+  /** KV v2: a fixed version instead of the latest. */
+  readonly version: number | undefined;
+  /** Declared mount and KV version skip the detection request. */
+  readonly mount: string | undefined;
+  readonly kvVersion: 1 | 2 | undefined;
+  readonly refreshMs: number;
+}
+
 export interface TemplateConfig {
   /** Position in the `templates:` list; commands run in this order. */
   readonly index: number;
-  readonly certificate: string;
+  /** undefined: a template that reads only KV secrets. */
+  readonly certificate: string | undefined;
   readonly source: TemplateSource;
+  /** The file written; for an atomic directory group, the directory. */
   readonly destination: string;
+  /** `builtin: keystore.p12`: a PKCS#12 keystore instead of a Handlebars template. */
+  readonly pkcs12?: Pkcs12Settings | undefined;
+  /** `output: { directory, layout: atomic }`: the files of the group, swapped together through `..data`. */
+  readonly directory?: { readonly files: readonly DirectoryFileConfig[] } | undefined;
   /** undefined: 0600 when the rendered file holds a private key, 0644 otherwise. */
   readonly perms: number | undefined;
   /** A user name or numeric id; undefined keeps the process's own. */
@@ -136,6 +178,8 @@ export interface RuntimeConfig {
   readonly stateDir: string;
   readonly certificates: ReadonlyMap<string, CertificateConfig>;
   readonly templates: readonly TemplateConfig[];
+  /** `secrets:`: KV secrets for templates, by name. */
+  readonly secrets: ReadonlyMap<string, KvSecretConfig>;
   readonly listener: ListenerConfig | undefined;
   readonly log: LogConfig;
   readonly pidFile: string | undefined;

@@ -117,12 +117,54 @@ const certificate = z.strictObject({
   reuse_key: z.boolean().optional(),
 });
 
-const template = z.strictObject({
-  certificate: nonEmpty,
+/** A keystore password's source: never the password itself (docs/outputs.md). */
+const passwordSource = z.union(
+  [
+    z.strictObject({ file: nonEmpty }),
+    z.strictObject({ env: nonEmpty }),
+    z.strictObject({ secret: nonEmpty, key: nonEmpty }),
+  ],
+  {
+    error:
+      'must be { file: PATH }, { env: VARIABLE } or { secret: NAME, key: KEY }; a password is never written in the config',
+  },
+);
+
+const pkcs12 = z.strictObject({
+  password: passwordSource,
+  alias: nonEmpty.optional(),
+  encryption: z.enum(['modern', 'legacy']).optional(),
+});
+
+/** One file of an atomic directory group. */
+const directoryFile = z.strictObject({
+  name: nonEmpty,
   builtin: nonEmpty.optional(),
   source: nonEmpty.optional(),
   contents: z.string().optional(),
-  destination: nonEmpty,
+  perms: mode.optional(),
+  pkcs12: pkcs12.optional(),
+});
+
+const secret = z.strictObject({
+  path: nonEmpty,
+  version: z.int().min(1).optional(),
+  mount: nonEmpty.optional(),
+  kv_version: z.union([z.literal(1), z.literal(2)], { error: 'must be 1 or 2' }).optional(),
+  refresh_interval: duration.optional(),
+});
+
+const template = z.strictObject({
+  certificate: nonEmpty.optional(),
+  builtin: nonEmpty.optional(),
+  source: nonEmpty.optional(),
+  contents: z.string().optional(),
+  destination: nonEmpty.optional(),
+  pkcs12: pkcs12.optional(),
+  output: z
+    .strictObject({ directory: nonEmpty, layout: z.literal('atomic', { error: 'must be atomic' }) })
+    .optional(),
+  files: z.array(directoryFile).min(1, { error: 'must list at least one file' }).optional(),
   perms: mode.optional(),
   user: z.union([nonEmpty, z.int().min(0)]).optional(),
   group: z.union([nonEmpty, z.int().min(0)]).optional(),
@@ -145,6 +187,12 @@ export const configSchema = z.strictObject({
     )
     .optional(),
   templates: z.array(template).optional(),
+  secrets: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9_]+$/, { error: 'secret names may use letters, digits and _' }),
+      secret,
+    )
+    .optional(),
   listener: z.strictObject({ address: hostPort }).optional(),
   log: z
     .strictObject({

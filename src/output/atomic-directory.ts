@@ -44,6 +44,8 @@ export class AtomicDirectoryError extends AgentError {
 export interface PreparedDirectory {
   readonly directory: string;
   readonly changed: boolean;
+  /** No generation existed before: a rollback keeps this one (no set is worse than a valid one). */
+  readonly firstEver: boolean;
   /** Renames `..data` to the new generation (one atomic step) and makes sure every stable name exists. */
   commit(): Promise<void>;
   /** After commit, when a check failed: `..data` back to the previous generation. A first-ever set stays. */
@@ -72,7 +74,7 @@ export async function prepareAtomicDirectory(
   const previous = await cleanAtomicDirectory(directory);
   if (previous !== undefined && (await sameSet(join(directory, previous), files))) {
     await linkStableNames(directory, files);
-    return { directory, changed: false, ...NOTHING };
+    return { directory, changed: false, firstEver: false, ...NOTHING };
   }
   const generation = generationName(now());
   const generationPath = join(directory, generation);
@@ -88,6 +90,7 @@ export async function prepareAtomicDirectory(
   return {
     directory,
     changed: true,
+    firstEver: previous === undefined,
     commit: async () => {
       await swapData(directory, generation);
       await linkStableNames(directory, files);
@@ -128,6 +131,14 @@ export async function writeAtomicDirectory(
     await prepared.finish();
   }
   return { changed: prepared.changed };
+}
+
+/** Whether the current generation already holds exactly these files (names, contents, modes, owners). */
+export async function isCurrentSet(directory: string, files: readonly DirectoryFile[]): Promise<boolean> {
+  const current = await readlink(join(directory, DATA_LINK)).catch(ignoreMissing);
+  return (
+    current !== undefined && GENERATION.test(current) && (await sameSet(join(directory, current), files))
+  );
 }
 
 /**

@@ -6,11 +6,12 @@ import type { CommandOutcome, DueCommand } from '../exec/command-stage.js';
 import { mergeDue, runChecks, runCommands } from '../exec/command-stage.js';
 import type { CommandRunner } from '../exec/run-command.js';
 import { runCommand as defaultRunner } from '../exec/run-command.js';
-import { errorMessage } from '../lib/errors.js';
-import { templateContext } from '../templates/template-context.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
+import type { KvSecret } from '../vault/kv-api.js';
+import type { PlannedDirectory } from './directory-pass.js';
+import { finishDirectories, rollBackDirectories, writeDirectories } from './directory-pass.js';
+import { planTemplate } from './plan-template.js';
 import type { PlannedFile } from './render-plan.js';
-import { planFile } from './render-plan.js';
 import { restorePassFiles, writePassFiles } from './write-pass-files.js';
 
 export type { CommandOutcome, DueCommand } from '../exec/command-stage.js';
@@ -20,6 +21,8 @@ export interface RenderPassInput {
   readonly templates: readonly TemplateConfig[];
   /** The latest bundle of each certificate; templates of a certificate without one are `pending`. */
   readonly bundles: ReadonlyMap<string, CertificateBundle>;
+  /** The KV secrets read so far; templates reading a secret without a value yet are `pending`. */
+  readonly secrets?: ReadonlyMap<string, KvSecret>;
   readonly engine: TemplateEngine;
   readonly runCommand?: CommandRunner;
   /** Commands that failed in an earlier pass and are still owed to their consumer (retried here). */
@@ -39,7 +42,8 @@ export interface OnDisk {
 /** What happened to one template. */
 export interface TemplateOutcome {
   readonly destination: string;
-  readonly certificate: string;
+  /** undefined for a template that reads only KV secrets. */
+  readonly certificate: string | undefined;
   readonly result: 'written' | 'unchanged' | 'error' | 'pending';
   readonly error?: string;
   /** The serial of the certificate the file now holds (written or unchanged). */
@@ -73,19 +77,20 @@ export interface RenderPassResult {
 export async function runRenderPass(input: RenderPassInput): Promise<RenderPassResult> {
   const { templates, logger } = input;
   const outcomes = new Map<TemplateConfig, TemplateOutcome>();
-  const changed: { template: TemplateConfig; plan: PlannedFile; bundle: CertificateBundle }[] = [];
+  const changed: Changed[] = [];
 
-  const prepared = await Promise.all(templates.map((template) => renderAndPlan(input, template)));
+  const planInput = { ...input, secrets: input.secrets ?? new Map<string, KvSecret>() };
+  const prepared = await Promise.all(templates.map((template) => planTemplate(planInput, template)));
   // Render or plan (unknown owner, symlinked destination): either failure holds back the whole certificate.
   const failedCertificates = new Set(
-    templates.filter((_, index) => prepared[index]!.kind === 'error').map((template) => template.certificate),
+    templates.filter((_, index) => prepared[index]!.kind === 'error').map((template) => groupOf(template)),
   );
   for (const [index, template] of templates.entries()) {
     const entry = prepared[index]!;
     const base = { destination: template.destination, certificate: template.certificate };
     if (entry.kind === 'pending') outcomes.set(template, { ...base, result: 'pending' });
     else if (entry.kind === 'error') outcomes.set(template, { ...base, result: 'error', error: entry.error });
-    else if (failedCertificates.has(template.certificate))
+    else if (failedCertificates.has(groupOf(template)))
       outcomes.set(template, { ...base, result: 'error', error: HELD_BACK });
     else if (!entry.plan.changed) outcomes.set(template, onDisk(template, 'unchanged', entry.bundle));
     else changed.push({ template, plan: entry.plan, bundle: entry.bundle });
@@ -93,10 +98,19 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
 
   // Keys first: a reader that sees the new certificate must find its key already in place.
   const ordered = [...changed].sort((a, b) => Number(b.plan.holdsKey) - Number(a.plan.holdsKey));
-  const { written, error: writeError } = await writePassFiles(
-    ordered.map(({ template, plan }) => ({ plan, backup: template.backup })),
-    logger,
+  const files = ordered.flatMap(({ template, plan }) =>
+    isFile(plan) ? [{ plan, backup: template.backup }] : [],
   );
+  const { written, error: fileError } = await writePassFiles(files, logger);
+  // Atomic directory groups swap after the plain files, each in one rename of its `..data` link.
+  const groups =
+    fileError === undefined
+      ? await writeDirectories(
+          ordered.flatMap(({ plan }) => (isFile(plan) ? [] : [plan])),
+          logger,
+        )
+      : undefined;
+  const writeError = fileError ?? groups?.error;
   const commands: CommandOutcome[] = [];
   const stage = {
     runner: input.runCommand ?? defaultRunner,
@@ -106,8 +120,16 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   };
   const failure = writeError ?? (await runChecks(dueOf('check', changed), stage, commands));
   let restored = new Set<PlannedFile>();
-  if (failure !== undefined) restored = await restorePassFiles(written, failure, logger);
-  const inPlace = new Set(written.filter((plan) => !restored.has(plan)));
+  let restoredGroups = new Set<string>();
+  if (failure !== undefined) {
+    restored = await restorePassFiles(written, failure, logger);
+    restoredGroups = await rollBackDirectories(groups?.written ?? [], logger);
+  } else await finishDirectories(groups?.written ?? [], logger);
+  const swapped = new Set((groups?.written ?? []).map((group) => group.directory));
+  const inPlace = (plan: PlannedFile | PlannedDirectory): boolean =>
+    isFile(plan)
+      ? written.includes(plan) && !restored.has(plan)
+      : swapped.has(plan.path) && !restoredGroups.has(plan.path);
   for (const { template, plan, bundle } of changed) {
     if (failure === undefined) outcomes.set(template, onDisk(template, 'written', bundle));
     else {
@@ -116,7 +138,7 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
         certificate: template.certificate,
         result: 'error',
         error: failure,
-        ...(inPlace.has(plan) ? { serial: bundle.serialNumber, onDisk: diskOf(bundle) } : {}),
+        ...(inPlace(plan) && bundle ? { serial: bundle.serialNumber, onDisk: diskOf(bundle) } : {}),
       });
     }
   }
@@ -139,37 +161,29 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
     );
   }
   const ok = failure === undefined && pendingCommands.length === 0 && problems.length === 0;
-  return { templates: list, commands, ok, rolledBack: restored.size > 0, pendingCommands, problems };
+  const rolledBack = restored.size + restoredGroups.size > 0;
+  return { templates: list, commands, ok, rolledBack, pendingCommands, problems };
 }
 
 const HELD_BACK = 'not written: another template of this certificate failed';
 
-type Prepared =
-  | { kind: 'pending' }
-  | { kind: 'error'; error: string }
-  | { kind: 'planned'; plan: PlannedFile; bundle: CertificateBundle };
+type Changed = {
+  template: TemplateConfig;
+  plan: PlannedFile | PlannedDirectory;
+  bundle: CertificateBundle | undefined;
+};
 
-async function renderAndPlan(input: RenderPassInput, template: TemplateConfig): Promise<Prepared> {
-  const bundle = input.bundles.get(template.certificate);
-  if (!bundle) return { kind: 'pending' };
-  try {
-    const contents = await input.engine.render(
-      template.source,
-      templateContext(bundle),
-      template.destination,
-    );
-    return { kind: 'planned', plan: await planFile(template, contents, bundle.serialNumber), bundle };
-  } catch (error) {
-    input.logger.error({ destination: template.destination, error }, 'template failed');
-    return { kind: 'error', error: errorMessage(error) };
-  }
+function isFile(plan: PlannedFile | PlannedDirectory): plan is PlannedFile {
+  return !('kind' in plan);
+}
+
+/** Templates failing together: those of one certificate (a key never lands beside another's certificate). */
+function groupOf(template: TemplateConfig): string {
+  return template.certificate ?? `file:${template.destination}`;
 }
 
 /** The checks (or commands) of the changed templates, one per template, with what changed for it. */
-function dueOf(
-  kind: 'check' | 'command',
-  changed: readonly { template: TemplateConfig; plan: PlannedFile; bundle: CertificateBundle }[],
-): DueCommand[] {
+function dueOf(kind: 'check' | 'command', changed: readonly Changed[]): DueCommand[] {
   const due: DueCommand[] = [];
   for (const { template, plan, bundle } of changed) {
     const spec = kind === 'check' ? template.exec?.check : template.exec?.command;
@@ -179,7 +193,10 @@ function dueOf(
       spec,
       timeoutMs: template.exec.timeoutMs,
       index: template.index,
-      certificates: [{ name: template.certificate, serial: bundle.serialNumber }],
+      certificates:
+        template.certificate !== undefined && bundle
+          ? [{ name: template.certificate, serial: bundle.serialNumber }]
+          : [],
       files: [plan.path],
     });
   }
@@ -196,13 +213,8 @@ function diskOf(bundle: CertificateBundle): OnDisk {
 function onDisk(
   template: TemplateConfig,
   result: 'written' | 'unchanged',
-  bundle: CertificateBundle,
+  bundle: CertificateBundle | undefined,
 ): TemplateOutcome {
-  return {
-    destination: template.destination,
-    certificate: template.certificate,
-    result,
-    serial: bundle.serialNumber,
-    onDisk: diskOf(bundle),
-  };
+  const base = { destination: template.destination, certificate: template.certificate, result };
+  return bundle ? { ...base, serial: bundle.serialNumber, onDisk: diskOf(bundle) } : base;
 }

@@ -29,8 +29,8 @@ export interface PlannedFile {
   readonly gid: number | undefined;
   /** It holds a private key: written before the certificate files, 0600 unless perms say otherwise. */
   readonly holdsKey: boolean;
-  /** The serial of the certificate it was rendered from. */
-  readonly serial: string;
+  /** The serial of the certificate it was rendered from (undefined for a template of secrets only). */
+  readonly serial: string | undefined;
   readonly changed: boolean;
   /** What was on disk before, to restore on rollback; undefined when there was no file. */
   readonly previous:
@@ -50,13 +50,14 @@ export function holdsPrivateKey(contents: string): boolean {
  */
 export async function planFile(
   template: TemplateConfig,
-  rendered: string,
-  serial: string,
+  rendered: string | Buffer,
+  serial: string | undefined,
 ): Promise<PlannedFile> {
-  const holdsKey = holdsPrivateKey(rendered);
+  // A binary output is a keystore, which holds the private key.
+  const holdsKey = typeof rendered === 'string' ? holdsPrivateKey(rendered) : true;
   const mode = template.perms ?? (holdsKey ? 0o600 : 0o644);
   const { uid, gid } = await resolveOwner(template.user, template.group);
-  const contents = Buffer.from(rendered, 'utf8');
+  const contents = typeof rendered === 'string' ? Buffer.from(rendered, 'utf8') : rendered;
   const path = template.followSymlink ? await resolveLink(template.destination) : template.destination;
   const previous = await readPrevious(path);
   const changed =

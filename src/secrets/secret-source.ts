@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { KvSecretConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { backoffDelay } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
@@ -10,17 +11,7 @@ import type { VaultClient } from '../vault/types.js';
 import { VaultHttpError } from '../vault/vault-errors.js';
 
 /** One entry of `secrets:` (a KV secret templates read as `secret.<name>`). */
-export interface SecretConfig {
-  readonly name: string;
-  /** As in Vault Agent templates (`secret/data/app/db`) or `vault kv get` (`secret/app/db`). */
-  readonly path: string;
-  /** KV v2: a fixed version instead of the latest. */
-  readonly version: number | undefined;
-  /** Declared mount and KV version skip the detection request (for tokens without access to it). */
-  readonly mount: string | undefined;
-  readonly kvVersion: 1 | 2 | undefined;
-  readonly refreshMs: number;
-}
+export type SecretConfig = KvSecretConfig;
 
 /** What the source needs of the token provider. */
 export interface SecretTokens {
@@ -64,6 +55,18 @@ export class SecretSource {
   /** The last read failure, cleared by the next success (for status). */
   get lastError(): string | undefined {
     return this.#lastError;
+  }
+
+  /** One read now unless a value is already known (`run --once`); a failure is logged, not thrown. */
+  async ensure(signal: AbortSignal): Promise<void> {
+    if (this.value.value !== undefined) return;
+    try {
+      await this.#readOnce(undefined, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.#lastError = errorMessage(error);
+      this.#options.logger.error({ secret: this.name, error: this.#lastError }, 'secret not read');
+    }
   }
 
   async run(signal: AbortSignal): Promise<void> {

@@ -48,7 +48,7 @@ export class HealthState {
 
   constructor(
     certificates: readonly string[],
-    templates: readonly { destination: string; certificate: string }[],
+    templates: readonly { destination: string; certificate: string | undefined }[],
     options: HealthOptions = {},
   ) {
     this.#fileExists = options.fileExists;
@@ -126,6 +126,9 @@ export class HealthState {
           entry.writtenAt = now;
         entry.serial = disk.serial;
         entry.times = disk.times;
+      } else if (entry.certificate === undefined && outcome.result !== 'error') {
+        // A template of KV secrets only: it holds no certificate, only the last render.
+        if (outcome.result === 'written' || entry.writtenAt === undefined) entry.writtenAt = now;
       }
     });
     if (result.pendingCommands)
@@ -145,7 +148,7 @@ export class HealthState {
     for (const template of this.templates) {
       const reason = templateReason(
         template,
-        this.certificates.get(template.certificate),
+        template.certificate === undefined ? undefined : this.certificates.get(template.certificate),
         now,
         this.#fileExists,
       );

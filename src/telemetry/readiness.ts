@@ -19,7 +19,8 @@ export interface CertificateHealth {
 /** What the agent knows about one template's file. */
 export interface TemplateHealth {
   readonly destination: string;
-  readonly certificate: string;
+  /** undefined for a template that reads only KV secrets. */
+  readonly certificate: string | undefined;
   lastResult: 'written' | 'unchanged' | 'error' | 'pending';
   lastError: string | undefined;
   /** The serial of the certificate the file holds, once written or found unchanged. */
@@ -59,6 +60,12 @@ export function templateReason(
   now: number,
   fileExists: ((path: string) => boolean) | undefined,
 ): string | undefined {
+  if (template.certificate === undefined) {
+    // KV secrets only: ready once rendered, as long as the file is there.
+    if (template.writtenAt === undefined)
+      return `not written yet${template.lastError ? ` (${template.lastError})` : ''}`;
+    return fileExists && !fileExists(template.destination) ? 'the file is missing' : undefined;
+  }
   if (template.times === undefined || template.serial === undefined)
     return `not written yet${template.lastError ? ` (${template.lastError})` : ''}`;
   if (fileExists && !fileExists(template.destination)) return 'the file is missing';

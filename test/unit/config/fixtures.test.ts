@@ -23,7 +23,7 @@ const BAD: [string, string[]][] = [
   [
     'bad-builtin.yaml',
     [
-      ':9:14: templates[0].builtin: must be one of cert.pem, key.pem, ca.pem, chain.pem, fullchain.pem, bundle.pem, got "everything.pem"',
+      ':9:14: templates[0].builtin: must be one of cert.pem, key.pem, ca.pem, chain.pem, fullchain.pem, bundle.pem, keystore.p12, got "everything.pem"',
     ],
   ],
   [
@@ -122,7 +122,7 @@ describe('bad-many.yaml', () => {
         ':18:5: templates[0]: needs exactly one of builtin, source or contents (got builtin and contents)',
         ':18:18: templates[0].certificate: no certificate named "api" is declared (declared: web)',
         ':22:12: templates[0].perms: must be a quoted octal string like "0640" (YAML read 644 as a number)',
-        ':24:14: templates[1].builtin: must be one of cert.pem, key.pem, ca.pem, chain.pem, fullchain.pem, bundle.pem, got "nginx.pem"',
+        ':24:14: templates[1].builtin: must be one of cert.pem, key.pem, ca.pem, chain.pem, fullchain.pem, bundle.pem, keystore.p12, got "nginx.pem"',
         ':25:18: templates[1].destination: the same file as templates[0].destination',
         ':26:22: templates[1].exec.command: must not be an empty list',
         ':26:35: templates[1].exec.timeout: must be a duration like "90s", "15m" or "1h30m" (a bare number is seconds), got "10 minutes"',

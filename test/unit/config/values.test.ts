@@ -201,7 +201,9 @@ describe('several files', () => {
     } catch (error) {
       found = (error as ConfigError).problems;
     }
-    expect(found).toEqual(['/over.yaml:2:5: templates[0].certificate: is required']);
+    expect(found).toEqual([
+      '/over.yaml:2:5: templates[0].certificate: is required: builtin templates render a certificate',
+    ]);
   });
 });
 

@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { CertificateBundle } from '../certs/bundle.js';
+import type { TemplateConfig } from '../config/runtime-config.js';
+import { errorMessage } from '../lib/errors.js';
+import type { TemplateEngine } from '../templates/template-engine.js';
+import type { KvSecret } from '../vault/kv-api.js';
+import type { PlannedDirectory } from './directory-pass.js';
+import { contentOf, planDirectory } from './directory-pass.js';
+import type { PlannedFile } from './render-plan.js';
+import { planFile } from './render-plan.js';
+import type { OutputContent } from './render-output.js';
+import { renderOutput, secretsNeededBy } from './render-output.js';
+
+/** What planning one template needs. */
+export interface PlanInputs {
+  readonly bundles: ReadonlyMap<string, CertificateBundle>;
+  readonly secrets: ReadonlyMap<string, KvSecret>;
+  readonly engine: TemplateEngine;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+}
+
+/** One template of a pass, rendered and compared with the disk, or why not. */
+export type PreparedTemplate =
+  | { readonly kind: 'pending'; readonly reason: string }
+  | { readonly kind: 'error'; readonly error: string }
+  | {
+      readonly kind: 'planned';
+      readonly plan: PlannedFile | PlannedDirectory;
+      readonly bundle: CertificateBundle | undefined;
+    };
+
+/**
+ * Renders one template (a file, a keystore or an atomic directory group) and plans its write. `pending` while its
+ * certificate has no bundle yet or a secret it reads has not been read yet: nothing is written, nothing is wrong.
+ */
+export async function planTemplate(input: PlanInputs, template: TemplateConfig): Promise<PreparedTemplate> {
+  const bundle = template.certificate === undefined ? undefined : input.bundles.get(template.certificate);
+  if (template.certificate !== undefined && !bundle)
+    return { kind: 'pending', reason: `certificate ${template.certificate} not obtained yet` };
+  try {
+    const missing = (await secretsNeeded(template, input.engine)).filter((name) => !input.secrets.has(name));
+    if (missing.length > 0) return { kind: 'pending', reason: `secret ${missing.join(', ')} not read yet` };
+    const inputs = { engine: input.engine, bundle, secrets: input.secrets, env: input.env };
+    if (template.directory) return { kind: 'planned', plan: await planDirectory(template, inputs), bundle };
+    const content = contentOfTemplate(template);
+    const contents = await renderOutput(content, { ...inputs, destination: template.destination });
+    const keystore = content.kind === 'pkcs12';
+    const plan = await planFile(
+      template,
+      keystore ? contents : contents.toString('utf8'),
+      bundle?.serialNumber,
+    );
+    return { kind: 'planned', plan, bundle };
+  } catch (error) {
+    input.logger.error({ destination: template.destination, error }, 'template failed');
+    return { kind: 'error', error: errorMessage(error) };
+  }
+}
+
+function contentOfTemplate(template: TemplateConfig): OutputContent {
+  return template.pkcs12
+    ? { kind: 'pkcs12', pkcs12: template.pkcs12 }
+    : { kind: 'template', source: template.source };
+}
+
+/** The KV secrets a template (or each file of its group) reads, keystore passwords included. */
+async function secretsNeeded(template: TemplateConfig, engine: TemplateEngine): Promise<string[]> {
+  const contents = template.directory
+    ? template.directory.files.map((file) => contentOf(file))
+    : [contentOfTemplate(template)];
+  const needed = new Set<string>();
+  for (const content of contents) {
+    const referenced =
+      content.kind === 'template' ? await engine.secretsUsed(content.source, template.destination) : [];
+    for (const name of secretsNeededBy(content, referenced)) needed.add(name);
+  }
+  return [...needed];
+}
