@@ -97,6 +97,7 @@ describe.skipIf(!NGINX)('nginx recipe against a real nginx', () => {
         '/etc/nginx/tls': tls,
         '/etc/certagent/nginx-check.conf': check,
         '/etc/nginx/nginx.conf': nginxConf,
+        '/run/nginx.pid': join(dir, 'nginx.pid'),
       },
     });
     const result = await runRotation({
