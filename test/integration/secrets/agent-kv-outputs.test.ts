@@ -1,0 +1,137 @@
+// The agent against the dev server with a certificate and a KV secret: a keystore whose password is a KV key, a
+// template of secrets only and an atomic directory group. A KV change re-renders within the refresh interval
+// with no PKI request; a failing KV read keeps the files; no password reaches the log or /status.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAgent } from '../../../src/agent/create-agent.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { callVault, useDevServer } from '../../helpers/dev-server.js';
+
+const server = useDevServer({}, 'each');
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'certagent-kv-agent-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const PASSWORDS = ['keystore-pass-first', 'keystore-pass-second'];
+
+async function putSecret(password: string, user: string): Promise<void> {
+  const reply = await callVault(server(), 'POST', 'secret/data/app/db', {
+    body: { data: { keystore_password: password, username: user } },
+  });
+  expect(reply.status).toBe(200);
+}
+
+/** Polls `check` every 20 ms until it is true or `ms` pass; returns whether it became true. */
+async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await delay(20);
+  }
+  return false;
+}
+
+const read = (path: string): Promise<string> => readFile(path, 'utf8');
+
+function opensWith(path: string, password: string): boolean {
+  try {
+    execFileSync('openssl', ['pkcs12', '-info', '-noout', '-in', path, '-passin', 'env:P'], {
+      env: { ...process.env, P: password },
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('agent with KV secrets, a keystore and an atomic directory', () => {
+  it('renders, re-renders on a KV change with 0 PKI requests, and keeps the files when KV fails', async () => {
+    await putSecret(PASSWORDS[0]!, 'app-user-one');
+    const configFile = join(dir, 'agent.yaml');
+    await writeFile(
+      configFile,
+      `vault: { address: ${server().address} }
+state_dir: ${join(dir, 'state')}
+certificates:
+  web: { mount: pki, role: dev, common_name: web.example.test, ttl: 1h }
+secrets:
+  app: { path: secret/data/app/db, refresh_interval: 1s }
+templates:
+  - certificate: web
+    builtin: keystore.p12
+    destination: ${join(dir, 'keystore.p12')}
+    pkcs12: { password: { secret: app, key: keystore_password }, alias: web-tls }
+  - contents: "DB_USER={{secret.app.data.username}}\\n"
+    destination: ${join(dir, 'db.env')}
+  - certificate: web
+    output: { directory: ${join(dir, 'tls')}, layout: atomic }
+    files:
+      - { name: tls.key, builtin: key.pem }
+      - { name: tls.crt, builtin: cert.pem }
+`,
+    );
+    const config = await loadConfig([configFile], { env: { VAULT_TOKEN: server().rootToken }, cwd: dir });
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const agent = createAgent({ config, logger: pino({ level: 'debug' }, sink) });
+    const stop = new AbortController();
+    const running = agent.run(stop.signal);
+    try {
+      const keystore = join(dir, 'keystore.p12');
+      const env = join(dir, 'db.env');
+      expect(await eventually(async () => (await read(env)) === 'DB_USER=app-user-one\n', 15_000)).toBe(true);
+      expect(await eventually(async () => opensWith(keystore, PASSWORDS[0]!), 15_000)).toBe(true);
+      expect(
+        await eventually(async () => (await read(join(dir, 'tls', 'tls.crt'))).includes('BEGIN'), 15_000),
+      ).toBe(true);
+      expect(agent.health.readiness(Date.now())).toEqual({ ready: true, reasons: [] });
+      const pkiBefore = server().requests.countMatching('pki/');
+      const generation = (await readdir(join(dir, 'tls'))).filter((entry) => /^\.\.\d/.test(entry));
+
+      // A KV change: re-rendered within the 1 s interval (plus jitter and a pass), no PKI request.
+      const changedAt = Date.now();
+      await putSecret(PASSWORDS[1]!, 'app-user-two');
+      expect(await eventually(async () => (await read(env)) === 'DB_USER=app-user-two\n', 5000)).toBe(true);
+      expect(await eventually(async () => opensWith(keystore, PASSWORDS[1]!), 5000)).toBe(true);
+      expect(Date.now() - changedAt).toBeLessThan(3000);
+      expect(server().requests.countMatching('pki/')).toBe(pkiBefore);
+      // The directory group does not read the secret: untouched, same generation.
+      expect((await readdir(join(dir, 'tls'))).filter((entry) => /^\.\.\d/.test(entry))).toEqual(generation);
+
+      // KV fails: the last good files stay, the failure is logged.
+      server().faults.add({ pathPrefix: 'secret/data/app/db', status: 503 });
+      const before = { env: await read(env), keystore: await readFile(keystore) };
+      expect(
+        await eventually(async () => lines.some((line) => line.includes('secret read failed')), 5000),
+      ).toBe(true);
+      await delay(300);
+      expect(await read(env)).toBe(before.env);
+      expect((await readFile(keystore)).equals(before.keystore)).toBe(true);
+
+      const everything = `${lines.join('\n')}\n${JSON.stringify(agent.health.status(Date.now()))}`;
+      for (const password of PASSWORDS) expect(everything).not.toContain(password);
+    } finally {
+      stop.abort();
+      await running.catch(() => undefined);
+      await agent.close();
+    }
+  });
+});
