@@ -102,7 +102,8 @@ templates:
       expect(
         await eventually(async () => (await read(join(dir, 'tls', 'tls.crt'))).includes('BEGIN'), 15_000),
       ).toBe(true);
-      expect(agent.health.readiness(Date.now())).toEqual({ ready: true, reasons: [] });
+      // The pass reports to health once all its files are written.
+      expect(await eventually(async () => agent.health.readiness(Date.now()).ready, 5000)).toBe(true);
       const pkiBefore = server().requests.countMatching('pki/');
       const generation = (await readdir(join(dir, 'tls'))).filter((entry) => /^\.\.\d/.test(entry));
 
@@ -111,7 +112,7 @@ templates:
       await putSecret(PASSWORDS[1]!, 'app-user-two');
       expect(await eventually(async () => (await read(env)) === 'DB_USER=app-user-two\n', 5000)).toBe(true);
       expect(await eventually(async () => opensWith(keystore, PASSWORDS[1]!), 5000)).toBe(true);
-      expect(Date.now() - changedAt).toBeLessThan(3000);
+      expect(Date.now() - changedAt).toBeLessThan(4000); // 1 s interval, +10% jitter, one pass; slack for a loaded CI
       expect(server().requests.countMatching('pki/')).toBe(pkiBefore);
       // The directory group does not read the secret: untouched, same generation.
       expect((await readdir(join(dir, 'tls'))).filter((entry) => /^\.\.\d/.test(entry))).toEqual(generation);
@@ -119,10 +120,9 @@ templates:
       // KV fails: the last good files stay, the failure is logged.
       server().faults.add({ pathPrefix: 'secret/data/app/db', status: 503 });
       const before = { env: await read(env), keystore: await readFile(keystore) };
-      expect(
-        await eventually(async () => lines.some((line) => line.includes('secret read failed')), 5000),
-      ).toBe(true);
-      await delay(300);
+      // Two failed reads (the retry included): a pass in between would have had its chance to write.
+      const failures = (): number => lines.filter((line) => line.includes('secret read failed')).length;
+      expect(await eventually(async () => failures() >= 2, 5000)).toBe(true);
       expect(await read(env)).toBe(before.env);
       expect((await readFile(keystore)).equals(before.keystore)).toBe(true);
 
