@@ -117,6 +117,9 @@ function problemsOf(issue: z.core.$ZodIssue, root: unknown): ConfigProblem[] {
       const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
       return [{ path, message: `must be ${bound}, got ${value}` }];
     }
+    case 'invalid_key':
+      // A map key the record refuses (`certificates:` and `secrets:` names): the key's own rule says why.
+      return [{ path, atKey: true, message: issue.issues[0]?.message ?? issue.message }];
     default:
       return [{ path, message: issue.message }];
   }
