@@ -2,15 +2,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type {
   CertificateConfig,
   CommandSpec,
-  KvSecretConfig,
   ListenerConfig,
-  Pkcs12Settings,
   RuntimeConfig,
   TemplateConfig,
   TemplateSource,
   VaultConfig,
 } from './runtime-config.js';
 import { buildAutoAuth } from './build-auto-auth.js';
+import { buildSecrets, pkcs12Of } from './build-outputs.js';
 import type { Resolve } from './build-auto-auth.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConfigProblem, Position } from './problems.js';
@@ -201,41 +200,6 @@ function sourceOf(
   if (entry.contents !== undefined) return { kind: 'inline', contents: entry.contents };
   return { kind: 'builtin', name: entry.builtin ?? '' };
 }
-
-type Pkcs12File = NonNullable<NonNullable<ConfigFile['templates']>[number]['pkcs12']>;
-
-function pkcs12Of(value: Pkcs12File | undefined, at: ConfigPath, path: Resolve): Pkcs12Settings | undefined {
-  if (value === undefined) return undefined;
-  const password = value.password;
-  return {
-    password:
-      'file' in password
-        ? { kind: 'file', path: path(password.file, [...at, 'password', 'file']) }
-        : 'env' in password
-          ? { kind: 'env', name: password.env }
-          : { kind: 'secret', secret: password.secret, key: password.key },
-    alias: value.alias,
-    encryption: value.encryption ?? 'modern',
-  };
-}
-
-function buildSecrets(file: ConfigFile): Map<string, KvSecretConfig> {
-  const out = new Map<string, KvSecretConfig>();
-  for (const [name, entry] of Object.entries(file.secrets ?? {})) {
-    out.set(name, {
-      name,
-      path: entry.path.replace(/^\/+|\/+$/g, ''),
-      version: entry.version,
-      mount: entry.mount?.replace(/^\/+|\/+$/g, ''),
-      kvVersion: entry.kv_version,
-      refreshMs: entry.refresh_interval ?? DEFAULT_SECRET_REFRESH_MS,
-    });
-  }
-  return out;
-}
-
-/** KV secrets are read again every 5 minutes unless `refresh_interval` says otherwise (Vault Agent's default). */
-const DEFAULT_SECRET_REFRESH_MS = 5 * 60_000;
 
 // Go's strconv.ParseBool, which the Vault CLI uses for VAULT_SKIP_VERIFY.
 function parseEnvBool(value: string | undefined): boolean | 'invalid' | undefined {

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import {
-  lstat,
   mkdir,
   open,
   readFile,
@@ -14,11 +13,17 @@ import {
   unlink,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AgentError } from '../lib/errors.js';
+import {
+  AtomicDirectoryError,
+  DATA_LINK,
+  ignoreMissing,
+  linkStableNames,
+  unlinkDroppedNames,
+} from './stable-names.js';
+
+export { AtomicDirectoryError, DATA_LINK } from './stable-names.js';
 import { syncDirectory } from './write-file-atomic.js';
 
-/** The symlink every stable name goes through; one rename of it changes the whole set. */
-export const DATA_LINK = '..data';
 const DATA_TMP = '..data_tmp';
 /** `..2026_12_01_21_05_09.123.1a2b3c`: sortable by time, unique by the random tail. */
 const GENERATION = /^\.\.\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d{3}\.[0-9a-f]{6}$/;
@@ -31,13 +36,6 @@ export interface DirectoryFile {
   readonly mode: number;
   readonly uid?: number | undefined;
   readonly gid?: number | undefined;
-}
-
-/** A directory could not be laid out (a bad name, a stable name taken by a directory, an I/O error). */
-export class AtomicDirectoryError extends AgentError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('ATOMIC_DIRECTORY', message, options);
-  }
 }
 
 /** A new generation written and fsynced, waiting for the swap; or nothing to do (`changed: false`). */
@@ -224,42 +222,4 @@ async function swapData(directory: string, generation: string): Promise<void> {
   await unlink(tmp).catch(ignoreMissing);
   await symlink(generation, tmp);
   await rename(tmp, join(directory, DATA_LINK));
-}
-
-/** Each stable name a symlink to `..data/<name>`; a plain file there (a former layout) is replaced atomically. */
-async function linkStableNames(directory: string, files: readonly { name: string }[]): Promise<void> {
-  for (const { name } of files) {
-    const path = join(directory, name);
-    const target = `${DATA_LINK}/${name}`;
-    const info = await lstat(path).catch(ignoreMissing);
-    if (info?.isSymbolicLink() && (await readlink(path)) === target) continue;
-    if (info?.isDirectory())
-      throw new AtomicDirectoryError(`${path} is a directory, not a place for ${name}`);
-    const tmp = join(directory, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
-    await symlink(target, tmp);
-    await rename(tmp, path).catch(async (error: unknown) => {
-      await unlink(tmp).catch(ignoreMissing);
-      throw error;
-    });
-  }
-}
-
-/** Stable names of the old set that the new one lacks (only our own symlinks into `..data` are removed). */
-async function unlinkDroppedNames(
-  directory: string,
-  oldNames: readonly string[],
-  files: readonly { name: string }[],
-): Promise<void> {
-  const kept = new Set(files.map((file) => file.name));
-  for (const name of oldNames) {
-    if (kept.has(name)) continue;
-    const path = join(directory, name);
-    const target = await readlink(path).catch(() => undefined);
-    if (target === `${DATA_LINK}/${name}`) await unlink(path).catch(ignoreMissing);
-  }
-}
-
-function ignoreMissing(error: NodeJS.ErrnoException): undefined {
-  if (error.code === 'ENOENT' || error.code === 'EINVAL') return undefined;
-  throw error;
 }
