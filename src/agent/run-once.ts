@@ -78,7 +78,8 @@ export async function runOnce(
       }
     });
     const bundles = snapshotBundles(new Map([...sources].map(([name, source]) => [name, source.bundle])));
-    const pass = bundles.size > 0 ? await render(bundles, signal) : undefined;
+    // No certificate at all (a config of KV secrets only) still renders; all certificates failed: nothing to render.
+    const pass = bundles.size > 0 || sources.size === 0 ? await render(bundles, signal) : undefined;
     const failedCommands = (pass?.pendingCommands ?? []).map(({ spec }) => describeCommand(spec));
     for (const command of failedCommands) {
       logger.warn(

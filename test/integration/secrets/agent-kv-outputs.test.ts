@@ -134,4 +134,38 @@ templates:
       await agent.close();
     }
   });
+
+  it('run --once with secrets only: renders them; a secret that cannot be read fails the run', async () => {
+    await putSecret(PASSWORDS[0]!, 'once-user');
+    const configFile = join(dir, 'once.yaml');
+    const write = (path: string) =>
+      writeFile(
+        configFile,
+        `vault: { address: ${server().address} }
+state_dir: ${join(dir, 'state')}
+secrets:
+  app: { path: ${path} }
+templates:
+  - contents: "USER={{secret.app.data.username}}\\n"
+    destination: ${join(dir, 'once.env')}
+`,
+      );
+    const once = async () => {
+      const config = await loadConfig([configFile], { env: { VAULT_TOKEN: server().rootToken }, cwd: dir });
+      const agent = createAgent({ config, logger: pino({ level: 'silent' }), once: true });
+      try {
+        return await agent.runOnce(AbortSignal.timeout(20_000));
+      } finally {
+        await agent.close();
+      }
+    };
+    await write('secret/data/app/db');
+    expect((await once()).ok).toBe(true);
+    expect(await read(join(dir, 'once.env'))).toBe('USER=once-user\n');
+    await write('secret/data/app/missing');
+    await rm(join(dir, 'once.env'));
+    const report = await once();
+    expect(report.ok).toBe(false);
+    expect(report.pass?.templates?.[0]?.result).toBe('pending');
+  });
 });
