@@ -208,10 +208,10 @@ export class TokenLifecycle implements TokenProvider {
         dueAt =
           failures > 0
             ? now + retryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
-            : renewAt(now, state.expiresAt);
+            : renewAt(now, state.expiresAt, random);
         action = 'renew';
       } else if (method.canLogin && method.type !== 'token_file') {
-        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy);
+        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy, random);
         action = 'relogin';
       } else {
         dueAt = state.expiresAt;
