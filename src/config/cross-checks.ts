@@ -1,4 +1,4 @@
-import { BUILTIN_TEMPLATES } from '../templates/template-engine.js';
+import { BUILTIN_TEMPLATES } from '../templates/builtin-templates.js';
 import { KEY_BITS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
+import type HandlebarsModule from 'handlebars';
 import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import { renderErrorMessage } from './render-error-message.js';
 import type { TemplateContext } from './template-context.js';
 
-/** The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. */
-export const BUILTIN_TEMPLATES = ['cert.pem', 'key.pem', 'ca.pem', 'chain.pem', 'fullchain.pem', 'bundle.pem'] as const;
+export { BUILTIN_TEMPLATES };
+
+type HandlebarsInstance = ReturnType<typeof HandlebarsModule.create>;
 
 // From src/templates/ (vitest) and dist/templates/ (built) alike, the package root is two levels up.
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
@@ -29,16 +31,10 @@ type Compiled = (context: TemplateContext) => string;
  * escaping would turn the `=` padding of PEM into `&#x3D;`). Templates are compiled once and cached by source.
  */
 export class TemplateEngine {
-  readonly #handlebars = Handlebars.create();
+  // Handlebars is imported at the first compile, not when the agent is composed: commands that never render (check,
+  // --version) and start-up before the first certificate do not pay for it.
+  #handlebars: Promise<HandlebarsInstance> | undefined;
   readonly #compiled = new Map<string, Promise<Compiled>>();
-
-  constructor() {
-    // Joins a list with a separator (a newline by default): `{{join ca_chain}}`.
-    this.#handlebars.registerHelper('join', (list: unknown, separator: unknown) => {
-      const items = Array.isArray(list) ? list.map(String) : [];
-      return items.join(typeof separator === 'string' ? separator : '\n');
-    });
-  }
 
   /** Renders `source` with `context`; `destination` only names the template in errors. */
   async render(source: TemplateSource, context: TemplateContext, destination: string): Promise<string> {
@@ -78,15 +74,29 @@ export class TemplateEngine {
         throw new TemplateError(destination, `cannot read ${path}`, { cause: error });
       }
     }
+    const handlebars = await this.#loadHandlebars();
     try {
       // compile() is lazy; parsing now makes a syntax error a load error with its full position.
-      this.#handlebars.parse(text);
-      const template = this.#handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
+      handlebars.parse(text);
+      const template = handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
       return (context) => template(context);
     } catch (error) {
       const lines = errorMessage(error).split('\n');
       const summary = lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : (lines[0] ?? 'does not compile');
       throw new TemplateError(destination, summary, { cause: error });
     }
+  }
+
+  #loadHandlebars(): Promise<HandlebarsInstance> {
+    this.#handlebars ??= import('handlebars').then(({ default: Handlebars }) => {
+      const handlebars = Handlebars.create();
+      // Joins a list with a separator (a newline by default): `{{join ca_chain}}`.
+      handlebars.registerHelper('join', (list: unknown, separator: unknown) => {
+        const items = Array.isArray(list) ? list.map(String) : [];
+        return items.join(typeof separator === 'string' ? separator : '\n');
+      });
+      return handlebars;
+    });
+    return this.#handlebars;
   }
 }
