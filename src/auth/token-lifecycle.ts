@@ -38,6 +38,8 @@ export interface TokenLifecycleOptions {
   readonly registerSecret: (value: string) => void;
   /** A failed login ends `run` with the error (exit_on_err, or `run --once` where waiting helps nobody). */
   readonly failFast?: boolean;
+  /** Watch the method's files for a new token or certificate (default true; `run --once` ends before it matters). */
+  readonly watchFiles?: boolean;
 }
 
 const DEFAULT_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
@@ -77,7 +79,10 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const stopWatching = await this.#options.method.watch?.(() => this.#wake.wake('changed'));
+    const stopWatching =
+      this.#options.watchFiles === false
+        ? undefined
+        : await this.#options.method.watch?.(() => this.#wake.wake('changed'));
     try {
       await this.#loop(signal);
     } catch (error) {
