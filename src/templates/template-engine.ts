@@ -5,6 +5,7 @@ import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import { renderErrorMessage } from './render-error-message.js';
+import { compileSimpleTemplate } from './simple-template.js';
 import type { TemplateContext } from './template-context.js';
 
 export { BUILTIN_TEMPLATES };
@@ -24,7 +25,7 @@ export class TemplateError extends AgentError {
   }
 }
 
-type Compiled = (context: TemplateContext) => string;
+type Compiled = (context: TemplateContext) => string | Promise<string>;
 
 /**
  * Handlebars with `strict` (a field the context lacks is an error, never an empty file) and `noEscape` (HTML
@@ -40,7 +41,7 @@ export class TemplateEngine {
   async render(source: TemplateSource, context: TemplateContext, destination: string): Promise<string> {
     const template = await this.#load(source, destination);
     try {
-      return template(context);
+      return await template(context);
     } catch (error) {
       // No `cause`: the raw error quotes the value it failed on, which may be the private key.
       throw new TemplateError(destination, renderErrorMessage(error, context));
@@ -74,6 +75,17 @@ export class TemplateEngine {
         throw new TemplateError(destination, `cannot read ${path}`, { cause: error });
       }
     }
+    // The shipped templates need no Handlebars (see simple-template.ts); a context they cannot take falls back to it.
+    const simple = source.kind === 'builtin' ? compileSimpleTemplate(text) : undefined;
+    if (simple) {
+      let full: Promise<Compiled> | undefined;
+      return (context) =>
+        simple(context) ?? (full ??= this.#compileWithHandlebars(text, destination)).then((t) => t(context));
+    }
+    return this.#compileWithHandlebars(text, destination);
+  }
+
+  async #compileWithHandlebars(text: string, destination: string): Promise<Compiled> {
     const handlebars = await this.#loadHandlebars();
     try {
       // compile() is lazy; parsing now makes a syntax error a load error with its full position.
