@@ -59,8 +59,10 @@ function rsaSize(keyBits: number): number {
 }
 
 // A key is made here, then signs the CSR, is checked against the certificate and judged for adoption: the
-// KeyObject made or read first serves them all instead of a PEM parse each time. A few dozen recent keys only.
-const RECENT_KEYS_LIMIT = 64;
+// KeyObject made or read first serves them all instead of a PEM parse each time. An agent starting from cold makes
+// every certificate's key before the first answer arrives, so the cache holds about one key per certificate
+// (a KeyObject is well under a kilobyte); beyond 1,024 the oldest go first.
+const RECENT_KEYS_LIMIT = 1024;
 const recentKeys = new Map<string, KeyObject>();
 
 function rememberKey(pem: string, key: KeyObject): void {
