@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const MAIN = join(ROOT, 'dist/main.js');
+// BENCH_CLI points the runner at another build of the CLI (an A/B comparison of a change not yet merged).
+export const MAIN = process.env.BENCH_CLI ?? join(ROOT, 'dist/main.js');
 const PRELOAD = fileURLToPath(new URL('./usage-preload.cjs', import.meta.url));
 const CLOCK_TICKS_PER_SECOND = 100;
 
