@@ -51,7 +51,7 @@ const ctx = {
   manyRepeats: ci ? 1 : 3,
   many: ci ? 100 : 1000,
   idleSeconds: Number(values['idle-seconds'] ?? (ci ? 20 : 150)),
-  settleSeconds: ci ? 3 : 10,
+  settleSeconds: 10,
   fleetAgents: 10_000,
   shared: {},
   cleanups: [],
