@@ -37,6 +37,11 @@ type MetricName = 'certificateIssues' | 'templateRenders' | 'commandRuns' | 'aut
 
 const cleanups: (() => Promise<void>)[] = [];
 
+/** Registers something stopAll must undo (a proxy, a mount). */
+export function onCleanup(cleanup: () => Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
 /** A scratch directory removed by stopAll. */
 export async function scratchDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `certagent-faults-${prefix}-`));
