@@ -37,7 +37,7 @@ describe('checks and commands failing', () => {
       await writeFile(flag, '');
       const check = JSON.stringify(['sh', '-c', `test ! -e ${flag}`]);
       const running = startAgent({
-        yaml: webConfig(vault.address, dir, { ttl: '20s', exec: `{ check: ${check} }` }),
+        yaml: webConfig(vault.address, dir, { ttl: '40s', exec: `{ check: ${check} }` }),
         clock,
       });
       await pollUntil(

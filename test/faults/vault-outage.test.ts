@@ -110,6 +110,8 @@ describe('Vault unavailable', () => {
           ? 'files still not current 60 s after Vault returned'
           : `files current ${seconds} s after Vault returned`,
       );
+      if (seconds !== undefined) obs.measure('currentAfterReturnS', seconds);
+      obs.measure('longestGapAfterExpiryS', round(longestGap / 1000));
       expect(seconds).toBeDefined();
       expect(seconds!).toBeLessThanOrEqual(35);
       // "At least every 30 s (with jitter)"; one second for the compressed clock's scheduling noise.

@@ -30,7 +30,7 @@ describe('Vault state changes', () => {
     'sealed',
     async (obs) => {
       const { clock, dir, vault, cert, key } = await setUp('sealed');
-      const running = startAgent({ yaml: webConfig(vault.address, dir, { ttl: '20s' }), clock });
+      const running = startAgent({ yaml: webConfig(vault.address, dir, { ttl: '30s' }), clock });
       const first = (await pollUntil(clock, () => readPair(cert, key), 20_000, 'the first files')).value;
       vault.seal();
       const sealedAt = clock.now();
@@ -53,7 +53,7 @@ describe('Vault state changes', () => {
         'a renewal after unseal',
       );
       obs.note(
-        `virtual time: sealed ${round((unsealedAt - sealedAt) / 1000)} s across the renewal time (ttl 20 s): ` +
+        `virtual time: sealed ${round((unsealedAt - sealedAt) / 1000)} s across the renewal time (ttl 30 s): ` +
           `${failures} failed renewals, ${sealedLines} log lines saying "sealed", files kept: ${kept}; ` +
           `renewed ${round((renewed.at - unsealedAt) / 1000)} s after unseal`,
       );

@@ -21,6 +21,7 @@ export interface ScenarioResult {
   /** The defect a pending scenario waits for. */
   readonly pending: string | undefined;
   readonly observed: string;
+  readonly measures?: Record<string, number>;
   readonly seconds: number;
   readonly ranAt: string;
   readonly node: string;
@@ -30,8 +31,13 @@ export interface ScenarioResult {
 /** Notes a test takes as it goes; they become the "observed" cell, in order. */
 export class Observations {
   readonly #parts: string[] = [];
+  /** Named numbers the summary quotes (the acceptance figure). */
+  readonly measures: Record<string, number> = {};
   note(text: string): void {
     this.#parts.push(text);
+  }
+  measure(name: string, value: number): void {
+    this.measures[name] = value;
   }
   toString(): string {
     return this.#parts.join('; ');
@@ -73,6 +79,7 @@ export function scenario(
         status,
         pending: options.pendingFix,
         observed: obs.toString(),
+        measures: obs.measures,
         seconds: round((performance.now() - started) / 1000),
         ranAt: new Date().toISOString(),
         node: process.version,
@@ -122,7 +129,26 @@ export function renderReport(results: ReadonlyMap<string, ScenarioResult>): stri
 | scenario | expected | observed |
 |---|---|---|
 ${rows.join('\n')}
+
+${summary(results)}
 `;
+}
+
+function summary(results: ReadonlyMap<string, ScenarioResult>): string {
+  const ids = Object.keys(SCENARIOS);
+  const count = (status: ScenarioStatus) => ids.filter((id) => results.get(id)?.status === status).length;
+  const outage = results.get('vault-down-60s');
+  const seconds = outage?.measures?.['currentAfterReturnS'];
+  const acceptance =
+    seconds === undefined
+      ? 'not measured yet'
+      : `files current ${seconds} s after Vault returned (limit 35 s); longest wait between attempts after expiry ` +
+        `${outage?.measures?.['longestGapAfterExpiryS'] ?? '?'} s (limit 30 s) — ${outage?.status === 'pass' ? 'met' : 'NOT met yet'}`;
+  return `**Summary:** ${count('pass')} pass, ${count('pending fix')} pending fix, ${count('fail')} fail, ${
+    ids.filter((id) => !results.has(id)).length
+  } not run, of ${ids.length} scenarios.
+
+**Acceptance (issue 7), Vault back after a 60 s outage with expired certificates:** ${acceptance}.`;
 }
 
 function cellOf(result: ScenarioResult): string {
