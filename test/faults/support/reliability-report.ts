@@ -33,6 +33,8 @@ export class Observations {
   readonly #parts: string[] = [];
   /** Named numbers the summary quotes (the acceptance figure). */
   readonly measures: Record<string, number> = {};
+  /** Date.now() by which a long scenario must stop taking new steps, so its result is still recorded. */
+  deadline = Number.POSITIVE_INFINITY;
   note(text: string): void {
     this.#parts.push(text);
   }
@@ -65,12 +67,24 @@ export function scenario(
     async () => {
       const obs = new Observations();
       const started = performance.now();
+      // Ends the scenario (as a failure) before vitest's own timeout would, which would record nothing.
+      const budgetMs = Math.max(options.timeoutMs - 10_000, options.timeoutMs * 0.8);
+      obs.deadline = Date.now() + budgetMs;
+      let timer: NodeJS.Timeout | undefined;
+      const overtime = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`scenario still running after ${budgetMs / 1000} s`)),
+          budgetMs,
+        );
+      });
       let failure: unknown;
       try {
-        await body(obs);
+        await Promise.race([body(obs), overtime]);
       } catch (error) {
         failure = error;
         obs.note(`expectation not met: ${firstLine(error)}`);
+      } finally {
+        clearTimeout(timer);
       }
       const status: ScenarioStatus =
         failure === undefined ? 'pass' : options.pendingFix === undefined ? 'fail' : 'pending fix';
