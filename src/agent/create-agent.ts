@@ -1,15 +1,19 @@
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { CertificateBundle } from '../certs/bundle.js';
 import type { CertificateEventListener } from '../certs/certificate-events.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+import { securityWarnings } from '../config/security-warnings.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import type { Latest } from '../lib/latest.js';
 import { runTaskGroup } from '../lib/task-group.js';
+import type { DueCommand } from '../output/render-pass.js';
 import { runRenderPass } from '../output/render-pass.js';
+import { destinationLocations, removeStaleTempFiles } from '../output/stale-temp-files.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
 import { startListener } from '../telemetry/listener.js';
@@ -53,8 +57,12 @@ export interface Agent {
 
 /** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
 const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
-/** Render retries (a failed check or reload): the same bounds. */
-const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
+/**
+ * Render retries (a failed write, check or owed reload): from one second to 30 s apart. Cheap for the agent (no
+ * Vault call), and a destination made writable again, or a consumer started at last, is caught within 30 s even
+ * when the file on disk has expired meanwhile.
+ */
+const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 30_000 };
 
 /**
  * The composition root: config → Vault client → token → certificate sources → render pass → files and commands,
@@ -69,6 +77,7 @@ export function createAgent(options: AgentOptions): Agent {
   const health = new HealthState(
     [...config.certificates.keys()],
     config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
+    { fileExists: existsSync },
   );
   const clientOptions = {
     ...observeVaultRequests(metrics, logger.child({ component: 'vault' })),
@@ -114,24 +123,51 @@ export function createAgent(options: AgentOptions): Agent {
   }
   const bundles = new Map([...sources].map(([name, source]) => [name, source.bundle]));
   const outputLogger = logger.child({ component: 'output' });
+  // Reload commands that failed: owed until a later pass runs them successfully (the render loop retries).
+  let owed: readonly DueCommand[] = [];
   const render: RenderPass = async (current, signal) => {
     const result = await runRenderPass({
       templates: config.templates,
       bundles: current,
       engine,
+      pendingCommands: owed,
       logger: outputLogger,
       signal,
     });
+    owed = result.pendingCommands;
     observeRenderPass(metrics, health, result, clock.now());
     return result;
+  };
+  // Before anything writes: temp files a SIGKILL left beside the destinations, the token sinks (a token!) and in
+  // state_dir.
+  const removeStale = async (): Promise<void> => {
+    const sinks = (config.autoAuth?.sinks ?? []).map((sink) => ({
+      destination: sink.path,
+      followSymlink: false,
+    }));
+    const locations = [
+      ...(await destinationLocations([...config.templates, ...sinks])),
+      ...store.tempFileLocations(),
+    ];
+    await removeStaleTempFiles(locations, outputLogger);
+  };
+
+  const warnAtStart = (): void => {
+    for (const warning of securityWarnings(config)) logger.warn(warning);
   };
 
   return {
     metrics,
     health,
     bundles,
-    runOnce: (signal) => runOnce({ tokens, sources, render, logger }, signal),
+    runOnce: async (signal) => {
+      warnAtStart();
+      await removeStale();
+      return runOnce({ tokens, sources, render, logger }, signal);
+    },
     async run(signal) {
+      warnAtStart();
+      await removeStale();
       const listener = config.listener
         ? await startListener({
             ...config.listener,
