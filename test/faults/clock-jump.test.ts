@@ -1,13 +1,13 @@
 // The wall clock jumps forward (a VM resumed after a suspend, an NTP step) while the agent waits for a 1-hour
 // certificate's renewal: timers measure monotonic time, so only a re-reading of the clock notices that the
-// renewal time (or expiry) has passed. Time-compressed ×10; the jump moves now() without touching running timers.
+// renewal time (or expiry) has passed. Time-compressed (TIME_FACTOR); the jump moves now() without touching running timers.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { readPair, scratchDir, startAgent, startVault, stopAll, webConfig } from './support/agent-harness.js';
 import { refreshReportAfterAll, round, scenario } from './support/reliability-report.js';
-import { ScaledClock, pollUntil } from './support/scaled-clock.js';
+import { ScaledClock, TIME_FACTOR, pollUntil } from './support/scaled-clock.js';
 
 afterEach(stopAll);
 refreshReportAfterAll();
@@ -16,14 +16,14 @@ describe('clock jump', () => {
   scenario(
     'clock-jump',
     async (obs) => {
-      const clock = new ScaledClock(10);
+      const clock = new ScaledClock(TIME_FACTOR);
       const dir = await scratchDir('clock-jump');
       await mkdir(join(dir, 'out'));
       const cert = join(dir, 'out/cert.pem');
       const key = join(dir, 'out/key.pem');
       const vault = await startVault({ clock });
       startAgent({ yaml: webConfig(vault.address, dir, { ttl: '1h' }), clock });
-      const first = (await pollUntil(clock, () => readPair(cert, key), 20_000, 'the first files')).value;
+      const first = (await pollUntil(clock, () => readPair(cert, key), 60_000, 'the first files')).value;
       // 50 minutes: past the renewal time (about 40 minutes in), 10 minutes before notAfter.
       clock.jump(50 * 60_000);
       const jumpedAt = clock.now();
@@ -39,6 +39,6 @@ describe('clock jump', () => {
       );
       expect(renewed).toBeDefined();
     },
-    { timeoutMs: 30_000, pendingFix: 'not in issue 7: renewal timers do not notice a wall-clock jump' },
+    { timeoutMs: 60_000, pendingFix: 'not in issue 7: renewal timers do not notice a wall-clock jump' },
   );
 });

@@ -146,7 +146,7 @@ describe('the CLI killed', () => {
       expect(unrepaired).toBe(0);
       expect(left).toEqual([]);
     },
-    { timeoutMs: 300_000, pendingFix: 'issue 7 #8: temp files survive SIGKILL' },
+    { timeoutMs: 300_000 },
   );
 
   scenario(

@@ -1,5 +1,5 @@
 // Vault there but changed under the agent: sealed for a while, restarted with a new PKI CA, the agent's token
-// revoked. Time-compressed (×10): the agent and the in-process dev server share a ScaledClock.
+// revoked. Time-compressed (TIME_FACTOR): the agent and the in-process dev server share a ScaledClock.
 
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -8,15 +8,13 @@ import { afterEach, describe, expect } from 'vitest';
 import { callVault } from '../helpers/dev-server.js';
 import { readPair, scratchDir, startAgent, startVault, stopAll, webConfig } from './support/agent-harness.js';
 import { refreshReportAfterAll, round, scenario } from './support/reliability-report.js';
-import { ScaledClock, pollUntil } from './support/scaled-clock.js';
+import { ScaledClock, TIME_FACTOR, pollUntil } from './support/scaled-clock.js';
 
 afterEach(stopAll);
 refreshReportAfterAll();
 
-const FACTOR = 10;
-
 async function setUp(name: string, extra: { top?: string } = {}) {
-  const clock = new ScaledClock(FACTOR);
+  const clock = new ScaledClock(TIME_FACTOR);
   const dir = await scratchDir(name);
   await mkdir(join(dir, 'out'));
   const vault = await startVault({ clock });
@@ -31,7 +29,7 @@ describe('Vault state changes', () => {
     async (obs) => {
       const { clock, dir, vault, cert, key } = await setUp('sealed');
       const running = startAgent({ yaml: webConfig(vault.address, dir, { ttl: '30s' }), clock });
-      const first = (await pollUntil(clock, () => readPair(cert, key), 20_000, 'the first files')).value;
+      const first = (await pollUntil(clock, () => readPair(cert, key), 60_000, 'the first files')).value;
       vault.seal();
       const sealedAt = clock.now();
       await pollUntil(
@@ -61,7 +59,7 @@ describe('Vault state changes', () => {
       expect(failures).toBeLessThanOrEqual(10);
       expect(renewed.at - unsealedAt).toBeLessThanOrEqual(5_000);
     },
-    { timeoutMs: 30_000 },
+    { timeoutMs: 60_000 },
   );
 
   scenario(
@@ -71,7 +69,7 @@ describe('Vault state changes', () => {
       const caFile = join(dir, 'out/ca.pem');
       const yaml = `${webConfig(vault.address, dir, { ttl: '20s' })}  - { certificate: web, builtin: ca.pem, destination: ${caFile} }\n`;
       const running = startAgent({ yaml, clock });
-      const first = (await pollUntil(clock, () => readPair(cert, key), 20_000, 'the first files')).value;
+      const first = (await pollUntil(clock, () => readPair(cert, key), 60_000, 'the first files')).value;
       const oldCa = await readFile(caFile, 'utf8');
       const port = Number(new URL(vault.address).port);
       await vault.close();
@@ -98,7 +96,7 @@ describe('Vault state changes', () => {
       expect(renewed.value).toBe(true);
       expect(failures).toBeLessThanOrEqual(2);
     },
-    { timeoutMs: 30_000 },
+    { timeoutMs: 60_000 },
   );
 
   scenario(
@@ -123,7 +121,7 @@ describe('Vault state changes', () => {
     config: { role_id_file_path: ${join(dir, 'role-id')}, secret_id_file_path: ${join(dir, 'secret-id')} }
   sinks: [{ type: file, config: { path: ${sink} } }]`;
       const running = startAgent({ yaml: webConfig(vault.address, dir, { ttl: '20s', top }), clock });
-      const first = (await pollUntil(clock, () => readPair(cert, key), 20_000, 'the first files')).value;
+      const first = (await pollUntil(clock, () => readPair(cert, key), 60_000, 'the first files')).value;
       const token = (await readFile(sink, 'utf8')).trim();
       expect((await callVault(vault, 'POST', 'auth/token/revoke-self', { token })).status).toBe(204);
       const revokedAt = clock.now();
@@ -143,6 +141,6 @@ describe('Vault state changes', () => {
       expect(logins).toBe(2);
       expect(newToken).not.toBe(token);
     },
-    { timeoutMs: 30_000 },
+    { timeoutMs: 60_000 },
   );
 });

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, it } from 'vitest';
 import type { ScenarioId } from './scenarios.js';
 import { SCENARIOS } from './scenarios.js';
+import { TIME_FACTOR } from './scaled-clock.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 export const RESULTS_DIR = join(ROOT, 'test/faults/results');
@@ -198,8 +199,8 @@ one test in \`test/faults/\`, which records what it observed in \`test/faults/re
 test file's \`afterAll\` re-renders this table from those files. Do not edit it by hand; run the suite.
 
 "Expected" is DESIGN.md §2 plus the decisions of issue 7. "Observed" gives the numbers the run measured.
-Scenarios marked *virtual time* run the agent and the in-process dev server on a time-compressed clock (a
-60 s outage takes a few real seconds); their seconds are agent seconds. Scenarios marked *real time* run on
+Scenarios marked *virtual time* run the agent and the in-process dev server on a time-compressed clock (${TIME_FACTOR}
+times faster than real time: a 60 s outage takes ${60 / TIME_FACTOR} real seconds); their seconds are agent seconds. Scenarios marked *real time* run on
 the wall clock; the SIGKILL and SIGTERM scenarios run the built CLI (\`dist/main.js\`) against a dev server in
 another process. **PENDING FIX** rows are tests written to the specification whose fix has not landed on this
 branch yet: the test is marked as expected to fail, and the row shows what the agent did instead.
