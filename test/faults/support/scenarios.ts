@@ -78,7 +78,8 @@ export const SCENARIOS = {
   },
   'sigterm-during-pass': {
     title: 'SIGTERM during a pass',
-    expected: 'the pass in flight finishes, exit 0, no temp file, files a matching set',
+    expected:
+      'a graceful stop: the write in flight finishes (a check in flight is stopped), exit 0, no temp file, files a matching set',
   },
   'clock-jump': {
     title: 'Clock jump forward (past the renewal time)',
