@@ -137,9 +137,11 @@ describe('the CLI killed', () => {
           timeoutMs: 5_000,
         },
       ).catch(() => undefined);
+      // Listed after a graceful stop (which must leave none itself): while it runs, the agent's own write in
+      // progress has a temp file of its own.
+      expect(await finalRun.stop('SIGTERM')).toBe(0);
       const left = [...(await tempFiles(out)), ...(await tempFiles(join(dir, 'state')))];
       const names = left.map((name) => name.replace(/[0-9a-f]{8,}/g, 'HEX'));
-      expect(await finalRun.stop('SIGTERM')).toBe(0);
       const where = [...phases].map(([msg, n]) => `${n}× after "${msg}"`).join(', ');
       obs.note(
         `real time, RSA 2048, ttl 3 s: ${kills} SIGKILLs (${where}); bundle.pem incomplete or mismatched after ` +
