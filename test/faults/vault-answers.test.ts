@@ -82,7 +82,7 @@ describe('Vault answering badly', () => {
       expect(early).toEqual([]);
       expect(at - limitedUntil).toBeLessThan(12_000);
     },
-    { timeoutMs: 60_000, pendingFix: 'not in issue 7: certificate retries ignore Retry-After' },
+    { timeoutMs: 60_000 },
   );
 
   scenario(
