@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { CommandSpec } from '../config/runtime-config.js';
 import { scrubbedEnvironment } from './child-env.js';
 
@@ -44,6 +43,8 @@ const PIPE_GRACE_MS = 500;
 export const runCommand: CommandRunner = async (spec, options) => {
   const [file, args, shell] =
     'argv' in spec ? [spec.argv[0]!, spec.argv.slice(1), false] : [spec.shell, [], true];
+  // execa (and its dependencies) load at the first command, not with the agent: many agents never run one.
+  const { execa } = await import('execa');
   const started = performance.now();
   const subprocess = execa(file, args, {
     shell: shell ? '/bin/sh' : false,

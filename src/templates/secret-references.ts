@@ -1,4 +1,11 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
+
+// Loaded at the first call, synchronously (config checks are synchronous), so importing this module does not load
+// Handlebars: `check` of a config with builtin templates only never does.
+let handlebars: typeof HandlebarsModule | undefined;
+const loadHandlebars = (): typeof HandlebarsModule =>
+  (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
 
 /**
  * The secrets a template reads (`{{secret.db.data.password}}`, `{{#with secret.db}}`, `(lookup secret.api.data
@@ -19,6 +26,6 @@ export function referencedSecrets(text: string): string[] {
       found.add(path.parts[1]);
     for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
   };
-  visit(Handlebars.parse(text));
+  visit(loadHandlebars().parse(text));
   return [...found].sort();
 }

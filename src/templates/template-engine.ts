@@ -1,17 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
-import { BUILTIN_TEMPLATES } from '../config/defaults.js';
+import type HandlebarsModule from 'handlebars';
 import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import { renderErrorMessage } from './render-error-message.js';
 import type { RenderContext } from './secret-context.js';
-import { registerTemplateHelpers } from './template-helpers.js';
 import { referencedSecrets } from './secret-references.js';
+import { compileSimpleTemplate } from './simple-template.js';
+import type { TemplateContext } from './template-context.js';
+import { registerTemplateHelpers } from './template-helpers.js';
 
-// Defined with the config defaults (config validates `builtin:` without importing templates/); re-exported here
-// for the engine's callers.
 export { BUILTIN_TEMPLATES };
+
+type HandlebarsInstance = ReturnType<typeof HandlebarsModule.create>;
 
 // From src/templates/ (vitest) and dist/templates/ (built) alike, the package root is two levels up.
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
@@ -27,25 +29,23 @@ export class TemplateError extends AgentError {
 }
 
 /** A compiled template and the KV secrets it reads (`secret.<name>`). */
-type Compiled = ((context: RenderContext) => string) & { readonly secrets: readonly string[] };
+type Compiled = ((context: RenderContext) => string | Promise<string>) & { readonly secrets: readonly string[] };
 
 /**
  * Handlebars with `strict` (a field the context lacks is an error, never an empty file) and `noEscape` (HTML
  * escaping would turn the `=` padding of PEM into `&#x3D;`). Templates are compiled once and cached by source.
  */
 export class TemplateEngine {
-  readonly #handlebars = Handlebars.create();
+  // Handlebars is imported at the first compile, not when the agent is composed: commands that never render (check,
+  // --version) and start-up before the first certificate do not pay for it.
+  #handlebars: Promise<HandlebarsInstance> | undefined;
   readonly #compiled = new Map<string, Promise<Compiled>>();
-
-  constructor() {
-    registerTemplateHelpers(this.#handlebars);
-  }
 
   /** Renders `source` with `context`; `destination` only names the template in errors. */
   async render(source: TemplateSource, context: RenderContext, destination: string): Promise<string> {
     const template = await this.#load(source, destination);
     try {
-      return template(context);
+      return await template(context);
     } catch (error) {
       // No `cause`: the raw error quotes the value it failed on, which may be the private key.
       throw new TemplateError(destination, renderErrorMessage(error, context));
@@ -84,15 +84,39 @@ export class TemplateEngine {
         throw new TemplateError(destination, `cannot read ${path}`, { cause: error });
       }
     }
+    // The shipped templates need no Handlebars (see simple-template.ts); a context they cannot take falls back to it.
+    const simple = source.kind === 'builtin' ? compileSimpleTemplate(text) : undefined;
+    if (simple) {
+      let full: Promise<Compiled> | undefined;
+      // The shipped templates read no secrets; a secrets-only context simply falls back to Handlebars.
+      const render = (context: RenderContext): string | Promise<string> =>
+        simple(context as TemplateContext) ??
+        (full ??= this.#compileWithHandlebars(text, destination)).then((t) => t(context));
+      return Object.assign(render, { secrets: [] as string[] });
+    }
+    return this.#compileWithHandlebars(text, destination);
+  }
+
+  async #compileWithHandlebars(text: string, destination: string): Promise<Compiled> {
+    const handlebars = await this.#loadHandlebars();
     try {
       // compile() is lazy; parsing now makes a syntax error a load error with its full position.
-      this.#handlebars.parse(text);
-      const template = this.#handlebars.compile<RenderContext>(text, { strict: true, noEscape: true });
+      handlebars.parse(text);
+      const template = handlebars.compile<RenderContext>(text, { strict: true, noEscape: true });
       return Object.assign((context: RenderContext) => template(context), { secrets: referencedSecrets(text) });
     } catch (error) {
       const lines = errorMessage(error).split('\n');
       const summary = lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : (lines[0] ?? 'does not compile');
       throw new TemplateError(destination, summary, { cause: error });
     }
+  }
+
+  #loadHandlebars(): Promise<HandlebarsInstance> {
+    this.#handlebars ??= import('handlebars').then(({ default: Handlebars }) => {
+      const handlebars = Handlebars.create();
+      registerTemplateHelpers(handlebars);
+      return handlebars;
+    });
+    return this.#handlebars;
   }
 }
