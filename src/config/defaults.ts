@@ -22,6 +22,7 @@ export const DEFAULTS = {
   logLevel: 'info',
   logFormat: 'json',
   exitOnRetryFailure: false,
+  configWatch: false,
   stateDir: '/var/lib/certagent',
 } as const;
 
