@@ -1,31 +1,39 @@
 import type { Logger } from 'pino';
+import type { TokenProvider } from '../auth/token-provider.js';
 import type { CertificateBundle } from '../certs/bundle.js';
-import type { CertificateEventListener } from '../certs/certificate-events.js';
+import { sameBundle } from '../certs/build-bundle.js';
+import type { CertificateEventListener, PkiIssuer } from '../certs/certificate-source.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
-import type { RuntimeConfig } from '../config/runtime-config.js';
+import type { CertificateConfig, ListenerConfig, RuntimeConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
-import type { Latest } from '../lib/latest.js';
-import { runTaskGroup } from '../lib/task-group.js';
+import { Latest } from '../lib/latest.js';
 import { runRenderPass } from '../output/render-pass.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
+import type { RunningListener } from '../telemetry/listener.js';
 import { startListener } from '../telemetry/listener.js';
 import { AgentMetrics } from '../telemetry/metrics.js';
 import { SecretRegistry } from '../telemetry/secret-registry.js';
 import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';
+import { VERSION } from '../cli/version.js';
+import { watchAgentFiles } from './agent-watchers.js';
 import { observeAuth, observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
-import { retryDeadline } from './retry-deadline.js';
+import { logPassSummary } from './pass-summary.js';
+import { reloadAgent } from './reload-agent.js';
+import type { ReloadPlan } from './reload-plan.js';
 import type { RenderPass } from './render-loop.js';
 import { runRenderLoop } from './render-loop.js';
+import { retryDeadline } from './retry-deadline.js';
 import type { OnceReport } from './run-once.js';
 import { runOnce } from './run-once.js';
+import { TaskSet } from './task-set.js';
 import { createTokenProvider } from './token-provider-for.js';
 import { createVaultPkiIssuer } from './vault-pki-issuer.js';
-import { VERSION } from '../cli/version.js';
+import type { StopWatching } from './watch-paths.js';
 
 /** What an agent is made from; everything but the config has a production default. */
 export interface AgentOptions {
@@ -37,16 +45,26 @@ export interface AgentOptions {
   readonly vault?: VaultClient;
   /** `run --once`: a failed login ends the run instead of being retried. */
   readonly once?: boolean;
+  /** Reads the configuration again (SIGHUP, config_watch); throws ConfigError when it is invalid. */
+  readonly loadConfig?: () => Promise<RuntimeConfig>;
 }
 
-/** A composed agent: the daemon (`run`), a single pass (`runOnce`), and what it reports. */
+/** A composed agent: the daemon (`run`), a single pass (`runOnce`), and what operators can ask of it. */
 export interface Agent {
   readonly metrics: AgentMetrics;
   readonly health: HealthState;
   /** The published bundle of each certificate. */
   readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
+  /** The configuration in force (changes on a successful reload). */
+  readonly config: RuntimeConfig;
   run(signal: AbortSignal): Promise<void>;
   runOnce(signal: AbortSignal): Promise<OnceReport>;
+  /** Forces a new certificate now (`certagent rotate NAME`); undefined for an unknown name. */
+  rotate(name: string): Promise<CertificateBundle> | undefined;
+  /** Forces a new certificate for every one (SIGUSR1); failures are logged, and retried by each source. */
+  rotateAll(): void;
+  /** Re-reads the config and applies the difference; false when the new config was refused (old one kept). */
+  reload(trigger: string): Promise<boolean>;
   /** Releases the Vault connections; call after run/runOnce settled. */
   close(): Promise<void>;
 }
@@ -61,107 +79,215 @@ const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
  * with metrics, health and the listener hung on the events each part reports. Data flows one way.
  */
 export function createAgent(options: AgentOptions): Agent {
-  const { config, logger } = options;
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  const secrets = options.secrets ?? new SecretRegistry();
-  const metrics = new AgentMetrics();
-  const health = new HealthState(
-    [...config.certificates.keys()],
-    config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
-  );
-  const clientOptions = {
-    ...observeVaultRequests(metrics, logger.child({ component: 'vault' })),
-    userAgent: `certagent/${VERSION}`,
+  return new LiveAgent(options);
+}
+
+/** The agent and its parts; a reload swaps parts (reload-agent.ts), everything else reads the current ones. */
+export class LiveAgent implements Agent {
+  readonly metrics = new AgentMetrics();
+  readonly health: HealthState;
+  readonly bundles = new Map<string, Latest<CertificateBundle>>();
+  readonly options: AgentOptions;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly sources = new Map<string, CertificateSource>();
+  /** A pass now: a reload, an edited template source. */
+  readonly rerender = new Latest<number>();
+  /** A destination changed on disk. */
+  readonly repairs = new Latest<number>();
+  config: RuntimeConfig;
+  engine = new TemplateEngine();
+  store: StateStore;
+  vault!: VaultClient;
+  tokens!: TokenProvider;
+  tasks: TaskSet | undefined;
+  listener: RunningListener | undefined;
+  stopWatching: StopWatching | undefined;
+  reloading: Promise<unknown> = Promise.resolve();
+  readonly #random: () => number;
+  readonly #secrets: SecretRegistry;
+  readonly #onEvent: CertificateEventListener;
+  readonly #deadline: ReturnType<typeof retryDeadline>;
+  readonly #latest = new Map<string, Latest<CertificateBundle>>();
+  readonly #clientOptions;
+  #issuer!: PkiIssuer;
+  /** What sources hold: always the issuer of the current Vault client and token, also after a reload. */
+  readonly #delegatingIssuer: PkiIssuer = {
+    sign: (request, signal) => this.#issuer.sign(request, signal),
+    issue: (request, signal) => this.#issuer.issue(request, signal),
   };
-  const vault = options.vault ?? createVaultClient(config.vault, clientOptions);
-  const tokens = createTokenProvider({
-    config,
-    vault,
-    clientOptions,
-    secrets,
-    metrics: observeAuth(metrics, health, clock),
-    clock,
-    random,
-    logger: logger.child({ component: 'auth' }),
-    failFast: options.once ?? false,
-  });
-  const issuer = createVaultPkiIssuer(vault, tokens);
-  const store = new StateStore(config.stateDir);
-  const engine = new TemplateEngine();
-  const sources = new Map<string, CertificateSource>();
-  const observe = observeCertificates(metrics, health, sources, clock);
-  const deadline = retryDeadline(config.exitOnRetryFailure, sources, clock);
-  const onEvent: CertificateEventListener = (event) => {
-    observe(event);
-    deadline.onEvent(event);
-  };
-  for (const [name, certificate] of config.certificates) {
-    sources.set(
-      name,
-      new CertificateSource({
-        config: certificate,
-        issuer,
-        store,
-        clock,
-        random,
-        backoff: CERTIFICATE_BACKOFF,
-        vaultAddress: config.vault.address,
-        logger,
-        onEvent,
-      }),
+
+  constructor(options: AgentOptions) {
+    this.options = options;
+    this.config = options.config;
+    this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#secrets = options.secrets ?? new SecretRegistry();
+    this.health = new HealthState([], []);
+    this.#clientOptions = {
+      ...observeVaultRequests(this.metrics, this.logger.child({ component: 'vault' })),
+      userAgent: `certagent/${VERSION}`,
+    };
+    this.makeAuth(this.config);
+    this.store = new StateStore(this.config.stateDir);
+    const observe = observeCertificates(this.metrics, this.health, this.sources, this.clock);
+    this.#deadline = retryDeadline(this.config.exitOnRetryFailure, this.sources, this.clock);
+    this.#onEvent = (event) => {
+      observe(event);
+      this.#deadline.onEvent(event);
+    };
+    for (const certificate of this.config.certificates.values()) this.addSource(certificate);
+    this.reconfigureHealth();
+  }
+
+  rotate(name: string): Promise<CertificateBundle> | undefined {
+    return this.sources.get(name)?.rotate();
+  }
+
+  rotateAll(): void {
+    for (const [name, source] of this.sources) {
+      source.rotate().catch((error: unknown) => {
+        this.logger.warn(
+          { certificate: name, error: String(error) },
+          `forced rotation of ${name} failed; retrying`,
+        );
+      });
+    }
+  }
+
+  reload(trigger: string): Promise<boolean> {
+    const next = this.reloading.then(() => reloadAgent(this, trigger));
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  runOnce(signal: AbortSignal): Promise<OnceReport> {
+    return runOnce(
+      { tokens: this.tokens, sources: this.sources, render: this.render, logger: this.logger },
+      signal,
     );
   }
-  const bundles = new Map([...sources].map(([name, source]) => [name, source.bundle]));
-  const outputLogger = logger.child({ component: 'output' });
-  const render: RenderPass = async (current, signal) => {
+
+  async run(signal: AbortSignal): Promise<void> {
+    const tasks = new TaskSet(signal);
+    this.listener = this.config.listener ? await this.startListener(this.config.listener) : undefined;
+    try {
+      this.tasks = tasks;
+      this.logger.info(
+        {
+          certificates: this.sources.size,
+          templates: this.config.templates.length,
+          vault: this.config.vault.address,
+        },
+        `certagent ${VERSION} started: ${this.sources.size} certificate(s), ${this.config.templates.length} template(s)`,
+      );
+      tasks.start('deadline', (s) => this.#deadline.wait(s));
+      tasks.start('tokens', (s) => this.tokens.run(s));
+      for (const [name, source] of this.sources) tasks.start(`certificate ${name}`, (s) => source.run(s));
+      tasks.start('render', (s) =>
+        runRenderLoop(
+          {
+            bundles: this.bundles,
+            render: this.render,
+            clock: this.clock,
+            random: this.#random,
+            backoff: RENDER_BACKOFF,
+            logger: this.logger.child({ component: 'output' }),
+            triggers: [this.rerender],
+            repairs: this.repairs,
+          },
+          s,
+        ),
+      );
+      this.stopWatching = await watchAgentFiles(this);
+      await tasks.wait();
+    } finally {
+      this.tasks = undefined;
+      await this.stopWatching?.();
+      await this.listener?.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.vault.close();
+  }
+
+  readonly render: RenderPass = async (current, signal) => {
+    const logger = this.logger.child({ component: 'output' });
     const result = await runRenderPass({
-      templates: config.templates,
+      templates: this.config.templates,
       bundles: current,
-      engine,
-      logger: outputLogger,
+      engine: this.engine,
+      logger,
       signal,
     });
-    observeRenderPass(metrics, health, result, clock.now());
+    observeRenderPass(this.metrics, this.health, result, this.clock.now());
+    logPassSummary(logger, result);
     return result;
   };
 
-  return {
-    metrics,
-    health,
-    bundles,
-    runOnce: (signal) => runOnce({ tokens, sources, render, logger }, signal),
-    async run(signal) {
-      const listener = config.listener
-        ? await startListener({
-            ...config.listener,
-            health,
-            metrics,
-            now: () => clock.now(),
-            logger,
-            secrets,
-          })
-        : undefined;
-      try {
-        logger.info(
-          { certificates: sources.size, templates: config.templates.length, vault: config.vault.address },
-          'certagent started',
-        );
-        await runTaskGroup(signal, [
-          (s) => deadline.wait(s),
-          (s) => tokens.run(s),
-          ...[...sources.values()].map((source) => (s: AbortSignal) => source.run(s)),
-          (s) =>
-            runRenderLoop(
-              { bundles, render, clock, random, backoff: RENDER_BACKOFF, logger: outputLogger },
-              s,
-            ),
-        ]);
-      } finally {
-        await listener?.close();
-        logger.info('certagent stopped');
-      }
-    },
-    close: () => vault.close(),
-  };
+  /** A new Vault client (unless a test gave one), token provider and issuer for `config`. */
+  makeAuth(config: RuntimeConfig): void {
+    this.vault = this.options.vault ?? createVaultClient(config.vault, this.#clientOptions);
+    this.tokens = createTokenProvider({
+      config,
+      vault: this.vault,
+      clientOptions: this.#clientOptions,
+      secrets: this.#secrets,
+      metrics: observeAuth(this.metrics, this.health, this.clock),
+      clock: this.clock,
+      random: this.#random,
+      logger: this.logger.child({ component: 'auth' }),
+      failFast: this.options.once ?? false,
+    });
+    this.#issuer = createVaultPkiIssuer(this.vault, this.tokens);
+  }
+
+  /** A source for `certificate`, publishing into the one Latest its name always has; started if running. */
+  addSource(certificate: CertificateConfig): void {
+    let latest = this.#latest.get(certificate.name);
+    if (!latest) this.#latest.set(certificate.name, (latest = new Latest<CertificateBundle>(sameBundle)));
+    const source = new CertificateSource({
+      config: certificate,
+      issuer: this.#delegatingIssuer,
+      store: this.store,
+      clock: this.clock,
+      random: this.#random,
+      backoff: CERTIFICATE_BACKOFF,
+      vaultAddress: this.config.vault.address,
+      logger: this.logger,
+      onEvent: this.#onEvent,
+      bundle: latest,
+    });
+    this.sources.set(certificate.name, source);
+    this.bundles.set(certificate.name, latest);
+    this.tasks?.start(`certificate ${certificate.name}`, (s) => source.run(s));
+  }
+
+  reconfigureHealth(): void {
+    this.health.reconfigure(
+      [...this.config.certificates.keys()],
+      this.config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
+    );
+  }
+
+  startListener(config: ListenerConfig): Promise<RunningListener> {
+    return startListener({
+      ...config,
+      health: this.health,
+      metrics: this.metrics,
+      now: () => this.clock.now(),
+      logger: this.logger,
+      secrets: this.#secrets,
+      rotate: (name) =>
+        this.rotate(name)?.then((bundle) => ({
+          certificate: name,
+          serial: bundle.serialNumber,
+          notAfter: bundle.notAfter,
+        })),
+    });
+  }
 }
+
+export type { ReloadPlan };

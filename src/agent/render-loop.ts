@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Latest } from '../lib/latest.js';
 import { currentVersions, waitForChange } from './wait-for-change.js';
+import type { Versioned } from './wait-for-change.js';
 
 /** How a render pass ended, as far as the loop cares: whether it needs to be tried again. */
 export interface PassOutcome {
@@ -28,6 +29,13 @@ export interface RenderLoopOptions {
   readonly random: () => number;
   readonly backoff: BackoffPolicy;
   readonly logger: Logger;
+  /** Other reasons for a pass, at once: a reload, an edited template source. */
+  readonly triggers?: readonly Versioned[];
+  /**
+   * A destination changed on disk: a pass puts it back, unless the loop is backing off after a failed pass (the
+   * retry will), so that the pass's own rollback writes never start a loop of checks.
+   */
+  readonly repairs?: Versioned;
 }
 
 /** The bundles published so far, by certificate name (certificates without one yet are left out). */
@@ -47,6 +55,12 @@ export function snapshotBundles(
  */
 export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSignal): Promise<void> {
   const { bundles, render, clock, random, backoff, logger } = options;
+  const followed = (withRepairs: boolean): Map<string, Versioned> => {
+    const map = new Map<string, Versioned>(bundles);
+    options.triggers?.forEach((trigger, index) => map.set(`\0trigger ${index}`, trigger));
+    if (withRepairs && options.repairs) map.set('\0repairs', options.repairs);
+    return map;
+  };
   let seen = new Map<string, number>();
   let failures = 0;
   let retryInMs: number | undefined;
@@ -54,7 +68,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
     try {
       const wait = retryInMs;
       const woke = await waitForChange(
-        bundles,
+        followed(retryInMs === undefined),
         seen,
         signal,
         wait === undefined ? undefined : (inner) => clock.sleep(wait, inner),
@@ -64,7 +78,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       if (signal.aborted) return;
       throw error;
     }
-    const versions = currentVersions(bundles);
+    const versions = currentVersions(followed(true));
     let outcome: PassOutcome;
     try {
       outcome = await render(snapshotBundles(bundles), signal);

@@ -80,6 +80,25 @@ export class HealthState {
     }));
   }
 
+  /**
+   * A reload changed the certificates or templates: entries that stay keep what is known of them, new ones start
+   * empty, removed ones are forgotten.
+   */
+  reconfigure(
+    certificates: readonly string[],
+    templates: readonly { destination: string; certificate: string }[],
+  ): void {
+    const fresh = new HealthState(certificates, templates);
+    for (const name of [...this.certificates.keys()])
+      if (!certificates.includes(name)) this.certificates.delete(name);
+    for (const [name, entry] of fresh.certificates)
+      if (!this.certificates.has(name)) this.certificates.set(name, entry);
+    const key = (t: { destination: string; certificate: string }): string =>
+      `${t.certificate}\0${t.destination}`;
+    const known = new Map(this.templates.map((t) => [key(t), t]));
+    this.templates.splice(0, this.templates.length, ...fresh.templates.map((t) => known.get(key(t)) ?? t));
+  }
+
   /** Records what a certificate source did; `bundle` carries notBefore for adopted/issued bundles. */
   onCertificateEvent(event: CertificateEvent, now: number, notBefore?: number): void {
     const entry = this.certificates.get(event.certificate);

@@ -63,7 +63,9 @@ describe('quick start', () => {
     });
     expect(ready).toBe(true);
     const metrics = await (await fetch(`${listener}/metrics`)).text();
-    expect(metrics).toContain('certagent_certificate_issues_total{certificate="web",reason="initial",result="success"} 1');
+    expect(metrics).toContain(
+      'certagent_certificate_issues_total{certificate="web",reason="initial",result="success"} 1',
+    );
     expect(metrics).toMatch(/^certagent_ready 1$/m);
     const status = (await (await fetch(`${listener}/status`)).json()) as {
       auth: { authenticated: boolean };
