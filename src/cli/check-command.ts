@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ConfigError } from '../lib/errors.js';
+import { checkDeeply } from './check-templates.js';
+import { devHint } from './dev-hint.js';
 import type { Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 
@@ -28,18 +31,29 @@ export const checkCommand: Command = async (args, io) => {
     io.stderr.write('certagent check: needs at least one -c FILE\n');
     return EXIT.usage;
   }
+  let config: RuntimeConfig;
   try {
-    const config = await loadConfig(files, { env: io.env, dev });
-    const certificates = config.certificates.size;
-    const templates = config.templates.length;
-    io.stdout.write(
-      `${files.join(', ')}: ok (${certificates} certificate${certificates === 1 ? '' : 's'}, ${templates} template${templates === 1 ? '' : 's'})\n`,
-    );
-    return EXIT.ok;
+    config = await loadConfig(files, { env: io.env, dev });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) io.stderr.write(`${problem}\n`);
+    const hint = dev ? undefined : await devHint(error.problems, files);
+    if (hint) io.stderr.write(`${hint}\n`);
     io.stderr.write(`certagent check: ${error.problems.length} problem(s)\n`);
     return EXIT.usage;
   }
+  // What run would trip on: templates rendered against a sample certificate, key file modes, auth files.
+  const { errors, warnings } = await checkDeeply(config, files.join(', '));
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (errors.length > 0) {
+    for (const problem of errors) io.stderr.write(`${problem}\n`);
+    io.stderr.write(`certagent check: ${errors.length} problem(s)\n`);
+    return EXIT.usage;
+  }
+  const certificates = config.certificates.size;
+  const templates = config.templates.length;
+  const counted = `${certificates} certificate${certificates === 1 ? '' : 's'}, ${templates} template${templates === 1 ? '' : 's'}`;
+  const warned = warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+  io.stdout.write(`${files.join(', ')}: ok (${counted}${warned})\n`);
+  return EXIT.ok;
 };

@@ -270,3 +270,12 @@ describe('exec.signal and config_watch', () => {
     ).toEqual([expect.stringMatching(/templates\[0\]\.exec\.signal: set command or signal, not both/)]);
   });
 });
+
+describe('YAML syntax errors', () => {
+  it('stop the check: no follow-on problems about values the broken file could not give', () => {
+    const broken = `${CERT}    alt_names: [a.example.com\ntemplates:\n  - certificate: web\n`;
+    const found = problems(broken, {});
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^\/etc\/certagent\/agent\.yaml:7:1: YAML: /);
+  });
+});
