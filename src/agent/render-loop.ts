@@ -88,6 +88,8 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       outcome = { ok: false };
     }
     seen = versions;
+    // A pass cut short by the stop is not retried, and not announced as if it would be.
+    if (signal.aborted) return;
     if (outcome.ok) {
       failures = 0;
       retryInMs = undefined;

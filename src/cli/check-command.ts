@@ -6,6 +6,7 @@ import { checkDeeply } from './check-templates.js';
 import { devHint } from './dev-hint.js';
 import type { Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
+import { usageError } from './help.js';
 
 /**
  * `certagent check -c FILE… [--dev]`: validates the configuration without contacting Vault or touching a file;
@@ -24,12 +25,10 @@ export const checkCommand: Command = async (args, io) => {
     files = values.config ?? [];
     dev = values.dev ?? false;
   } catch (error) {
-    io.stderr.write(`certagent check: ${(error as Error).message}\n`);
-    return EXIT.usage;
+    return usageError(io, 'check', (error as Error).message);
   }
   if (files.length === 0) {
-    io.stderr.write('certagent check: needs at least one -c FILE\n');
-    return EXIT.usage;
+    return usageError(io, 'check', 'needs at least one -c FILE');
   }
   let config: RuntimeConfig;
   try {

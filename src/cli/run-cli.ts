@@ -2,25 +2,28 @@ import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 import { checkCommand } from './check-command.js';
 import { devServerCommand } from './dev-server-command.js';
+import { COMMAND_HELP, commandHelp, wantsHelp } from './help.js';
+import { rotateCommand } from './rotate-command.js';
 import { runCommand } from './run-command.js';
 import { VERSION } from './version.js';
 
 const HELP = `certagent ${VERSION}: keeps Vault PKI certificates on disk and the services using them reloaded.
 
 Usage:
-  certagent run -c FILE [-c FILE…] [--once] [--dev] [--log-level L] [--log-format json|pretty]
-  certagent check -c FILE [-c FILE…]
-  certagent dev-server [--listen 127.0.0.1:8200] [--root-token TOKEN]
-  certagent version
-  certagent --help
+${Object.values(COMMAND_HELP)
+  .map((help) => `  ${help.usage}`)
+  .join('\n')}
+  certagent help COMMAND      (or certagent COMMAND --help)
 
-Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
+Signals to a running agent: SIGTERM/SIGINT stop, SIGHUP reloads the configuration, SIGUSR1 rotates every
+certificate. Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
 `;
 
 const COMMANDS: Record<string, Command> = {
   run: runCommand,
   check: checkCommand,
   'dev-server': devServerCommand,
+  rotate: rotateCommand,
   version: async (_args, io) => {
     io.stdout.write(`certagent ${VERSION}\n`);
     return EXIT.ok;
@@ -30,8 +33,17 @@ const COMMANDS: Record<string, Command> = {
 /** Runs one command line and returns the exit code; never throws. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) {
+    const text = commandHelp(rest[0]!);
+    if (text) {
+      io.stdout.write(text);
+      return EXIT.ok;
+    }
+    io.stderr.write(`certagent: no command ${JSON.stringify(rest[0])}\n\n${HELP}`);
+    return EXIT.usage;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout.write(HELP);
+    (name === undefined ? io.stderr : io.stdout).write(HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version') return COMMANDS.version!(rest, io);
@@ -39,6 +51,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (!command) {
     io.stderr.write(`certagent: unknown command ${JSON.stringify(name)}\n\n${HELP}`);
     return EXIT.usage;
+  }
+  const help = commandHelp(name);
+  if (help && wantsHelp(rest)) {
+    io.stdout.write(help);
+    return EXIT.ok;
   }
   try {
     return await command(rest, io);
