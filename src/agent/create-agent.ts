@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { CertificateBundle } from '../certs/bundle.js';
@@ -6,11 +7,14 @@ import type { CertificateEventListener, PkiIssuer } from '../certs/certificate-s
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { CertificateConfig, ListenerConfig, RuntimeConfig } from '../config/runtime-config.js';
+import { securityWarnings } from '../config/security-warnings.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { Latest } from '../lib/latest.js';
+import type { DueCommand } from '../output/render-pass.js';
 import { runRenderPass } from '../output/render-pass.js';
+import { destinationLocations, removeStaleTempFiles } from '../output/stale-temp-files.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
 import type { RunningListener } from '../telemetry/listener.js';
@@ -71,8 +75,12 @@ export interface Agent {
 
 /** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
 const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
-/** Render retries (a failed check or reload): the same bounds. */
-const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
+/**
+ * Render retries (a failed write, check or owed reload): from one second to 30 s apart. Cheap for the agent (no
+ * Vault call), and a destination made writable again, or a consumer started at last, is caught within 30 s even
+ * when the file on disk has expired meanwhile.
+ */
+const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 30_000 };
 
 /**
  * The composition root: config → Vault client → token → certificate sources → render pass → files and commands,
@@ -124,7 +132,7 @@ export class LiveAgent implements Agent {
     this.clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#secrets = options.secrets ?? new SecretRegistry();
-    this.health = new HealthState([], []);
+    this.health = new HealthState([], [], { fileExists: existsSync });
     this.#clientOptions = {
       ...observeVaultRequests(this.metrics, this.logger.child({ component: 'vault' })),
       userAgent: `certagent/${VERSION}`,
@@ -162,7 +170,8 @@ export class LiveAgent implements Agent {
     return next;
   }
 
-  runOnce(signal: AbortSignal): Promise<OnceReport> {
+  async runOnce(signal: AbortSignal): Promise<OnceReport> {
+    await this.#beforeStart();
     return runOnce(
       { tokens: this.tokens, sources: this.sources, render: this.render, logger: this.logger },
       signal,
@@ -170,6 +179,7 @@ export class LiveAgent implements Agent {
   }
 
   async run(signal: AbortSignal): Promise<void> {
+    await this.#beforeStart();
     const tasks = new TaskSet(signal);
     this.listener = this.config.listener ? await this.startListener(this.config.listener) : undefined;
     try {
@@ -213,15 +223,35 @@ export class LiveAgent implements Agent {
     return this.vault.close();
   }
 
+  /** Security warnings, then temp files a SIGKILL left beside destinations, token sinks and in state_dir. */
+  async #beforeStart(): Promise<void> {
+    const config = this.config;
+    for (const warning of securityWarnings(config)) this.logger.warn(warning);
+    const sinks = (config.autoAuth?.sinks ?? []).map((sink) => ({
+      destination: sink.path,
+      followSymlink: false,
+    }));
+    const locations = [
+      ...(await destinationLocations([...config.templates, ...sinks])),
+      ...this.store.tempFileLocations(),
+    ];
+    await removeStaleTempFiles(locations, this.logger.child({ component: 'output' }));
+  }
+
+  /** Reload commands that failed: owed until a later pass runs them successfully (the render loop retries). */
+  #owed: readonly DueCommand[] = [];
+
   readonly render: RenderPass = async (current, signal) => {
     const logger = this.logger.child({ component: 'output' });
     const result = await runRenderPass({
       templates: this.config.templates,
       bundles: current,
       engine: this.engine,
+      pendingCommands: this.#owed,
       logger,
       signal,
     });
+    this.#owed = result.pendingCommands;
     observeRenderPass(this.metrics, this.health, result, this.clock.now());
     logPassSummary(logger, result);
     return result;

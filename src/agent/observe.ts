@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { errorMessage } from '../lib/errors.js';
 import type { TokenMetrics } from '../auth/token-lifecycle.js';
 import type { CertificateEventListener } from '../certs/certificate-events.js';
 import type { CertificateSource } from '../certs/certificate-source.js';
@@ -46,12 +47,12 @@ export function observeAuth(metrics: AgentMetrics, health: HealthState, clock: C
     authLogins: {
       inc: (labels) => {
         metrics.authLogins.inc(labels);
-        health.onAuth(
-          clock.now(),
-          labels.result === 'failure' ? new Error(`${labels.method} login failed (see the log)`) : undefined,
-        );
+        if (labels.result === 'success') health.onAuth(clock.now());
       },
     },
+    // The cause, on one line and short; the listener scrubs registered secrets from /status.
+    loginFailed: (method, error) =>
+      health.onAuth(clock.now(), new Error(`${method} login failed: ${oneLine(errorMessage(error))}`)),
   };
 }
 
@@ -83,7 +84,8 @@ export function observeCertificates(
         metrics.certificateRenewal.set({ certificate }, event.renewAt / 1000);
         break;
     }
-    health.onCertificateEvent(event, clock.now(), sources.get(certificate)?.bundle.value?.notBefore);
+    const bundle = sources.get(certificate)?.bundle.value;
+    health.onCertificateEvent(event, clock.now(), bundle?.notBefore, bundle?.obtainedAt);
   };
 }
 
@@ -98,8 +100,14 @@ export function observeRenderPass(
     if (outcome.result !== 'pending')
       metrics.templateRenders.inc({ destination: outcome.destination, result: outcome.result });
   }
+  // Every run counts, retries of an owed command included: a reload failing every minute shows as a rising rate.
   for (const command of result.commands)
     metrics.commandRuns.inc({ kind: command.kind, result: command.result });
   health.onRenderPass(result, now);
   metrics.ready.set(health.readiness(now).ready ? 1 : 0);
+}
+
+function oneLine(text: string, max = 300): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

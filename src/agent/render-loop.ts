@@ -1,17 +1,23 @@
 import type { Logger } from 'pino';
 import type { CertificateBundle } from '../certs/bundle.js';
+import type { CommandSpec } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { backoffDelay } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
-import { errorMessage } from '../lib/errors.js';
 import type { Latest } from '../lib/latest.js';
 import { currentVersions, waitForChange } from './wait-for-change.js';
 import type { Versioned } from './wait-for-change.js';
 
-/** How a render pass ended, as far as the loop cares: whether it needs to be tried again. */
+/** How a render pass ended, as far as the loop (and `--once`) cares. */
 export interface PassOutcome {
   /** false: something failed (render, write, check or command) and the pass should be retried later. */
   readonly ok: boolean;
+  /** Why it is not ok, one sentence each (for the log). */
+  readonly problems?: readonly string[];
+  /** What each template's file became; `--once` succeeds when all are written or unchanged. */
+  readonly templates?: readonly { readonly destination: string; readonly result: string }[];
+  /** Commands that failed and are owed; the files they are for are in place. */
+  readonly pendingCommands?: readonly { readonly spec: CommandSpec }[];
 }
 
 /** Renders every template from the given bundles, writes what changed and runs the due commands. */
@@ -50,8 +56,8 @@ export function snapshotBundles(
 /**
  * Runs a render pass whenever any certificate publishes a new bundle, until the signal aborts. Bundles that
  * arrive together are handled by one pass (a command configured on several templates runs once). A failed pass
- * is retried with backoff from the same bundles (never by re-issuing a certificate), or sooner when a new bundle
- * arrives.
+ * (a failed check, write, or a reload command still owed) is retried with backoff from the same bundles (never
+ * by re-issuing a certificate), or sooner when a new bundle arrives; the problems are logged with each retry.
  */
 export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSignal): Promise<void> {
   const { bundles, render, clock, random, backoff, logger } = options;
@@ -84,7 +90,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       outcome = await render(snapshotBundles(bundles), signal);
     } catch (error) {
       if (signal.aborted) return;
-      logger.error({ error: errorMessage(error) }, 'render pass failed');
+      logger.error({ error }, 'render pass failed');
       outcome = { ok: false };
     }
     seen = versions;
@@ -97,8 +103,8 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       failures++;
       retryInMs = backoffDelay(failures, backoff, random);
       logger.warn(
-        { attempt: failures, retry_in_ms: Math.round(retryInMs) },
-        'render pass incomplete; previous files kept, will retry',
+        { attempt: failures, retry_in_ms: Math.round(retryInMs), problems: outcome.problems },
+        'render pass incomplete; will retry',
       );
     }
   }

@@ -1,11 +1,18 @@
 import type { Logger } from 'pino';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { CertificateBundle } from '../certs/bundle.js';
+import { describeCommand } from '../exec/run-command.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import type { PassOutcome, RenderPass } from './render-loop.js';
 import { snapshotBundles } from './render-loop.js';
+
+/** Every template's file is written or unchanged (no render, write or check failure). */
+function filesInPlace(pass: PassOutcome): boolean {
+  if (!pass.templates) return pass.ok;
+  return pass.templates.every((entry) => entry.result === 'written' || entry.result === 'unchanged');
+}
 
 /** What `--once` needs of a certificate source. */
 export interface OnceSource {
@@ -15,18 +22,25 @@ export interface OnceSource {
 
 /** How a single run went. */
 export interface OnceReport {
-  /** Every certificate valid and every template rendered, with its checks and commands successful. */
+  /** Every certificate valid and every file in place (written or unchanged, its checks passed). */
   readonly ok: boolean;
   /** Names of the certificates that could not be made valid. */
   readonly failedCertificates: readonly string[];
+  /** Reload commands that failed; they do not make the run fail (see runOnce). */
+  readonly failedCommands: readonly string[];
   readonly pass: PassOutcome | undefined;
 }
 
 /**
  * `run --once`: keep the token alive just long enough, make every certificate valid (adopted or obtained with a
- * single attempt each, side by side), render every template once and run the due commands. Certificates that
- * could be had are still rendered when another one failed, so an init container leaves as much in place as it
- * can; the report says it was not a success.
+ * single attempt each, side by side), render every template once and run the due checks and commands.
+ * Certificates that could be had are still rendered when another one failed, so an init container leaves as much
+ * in place as it can; the report says it was not a success.
+ *
+ * Success means every file is in place: a failing reload *command* does not fail the run. That is the bootstrap
+ * case (ExecStartPre, an init container): `systemctl reload nginx` fails because nginx is not running yet, and
+ * nginx reads the new files when it starts. The failed command is named in the log at warn, and is not retried
+ * (the process is about to exit). A failing *check* does fail the run: it says the files are bad.
  */
 export async function runOnce(
   parts: {
@@ -64,8 +78,15 @@ export async function runOnce(
     });
     const bundles = snapshotBundles(new Map([...sources].map(([name, source]) => [name, source.bundle])));
     const pass = bundles.size > 0 ? await render(bundles, signal) : undefined;
-    const ok = failedCertificates.length === 0 && (pass?.ok ?? true);
-    return { ok, failedCertificates, pass };
+    const failedCommands = (pass?.pendingCommands ?? []).map(({ spec }) => describeCommand(spec));
+    for (const command of failedCommands) {
+      logger.warn(
+        { command },
+        'run --once: the files are in place but this command failed; it is not retried (a consumer that is not running yet reads the files when it starts)',
+      );
+    }
+    const ok = failedCertificates.length === 0 && (pass === undefined || filesInPlace(pass));
+    return { ok, failedCertificates, failedCommands, pass };
   } finally {
     signal.removeEventListener('abort', onAbort);
     tokenStop.abort(new DOMException('run --once finished', 'AbortError'));

@@ -43,7 +43,7 @@ export function createTokenProvider(parts: TokenProviderParts): TokenProvider {
     random: parts.random,
     logger: parts.logger,
     metrics: parts.metrics,
-    registerSecret: (value) => secrets.register(value),
+    registerSecret: (value, use) => secrets.register(value, use),
     failFast: parts.failFast,
   });
 }

@@ -8,6 +8,7 @@ import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import { login } from '../vault/auth-api.js';
 import { lookupSelf, revokeSelf } from '../vault/token-api.js';
+import type { SecretUse } from '../telemetry/secret-registry.js';
 import type { VaultClient } from '../vault/types.js';
 import type { AuthMethod, Credential } from './methods/auth-method.js';
 import type { TokenProvider } from './token-provider.js';
@@ -21,6 +22,8 @@ import { WakeUp } from './wake-up.js';
 export interface TokenMetrics {
   readonly tokenRenewals: { inc(labels: { result: 'success' | 'failure' | 'not_renewable' }): void };
   readonly authLogins: { inc(labels: { method: string; result: 'success' | 'failure' }): void };
+  /** Why the last login failed (the health state shows it in /status). */
+  readonly loginFailed?: (method: string, error: unknown) => void;
 }
 
 /** What the lifecycle is built from. */
@@ -34,8 +37,12 @@ export interface TokenLifecycleOptions {
   readonly random: () => number;
   readonly logger: Logger;
   readonly metrics: TokenMetrics;
-  /** Every token is registered here before it is published, so no log line can carry it. */
-  readonly registerSecret: (value: string) => void;
+  /**
+   * Every token, secret_id and JWT is registered here before it is used, so no log line can carry it. The
+   * `use.slot` names what the value replaces (the previous token, the previous JWT), which the registry keeps
+   * only for a short grace period.
+   */
+  readonly registerSecret: (value: string, use?: SecretUse) => void;
   /** A failed login ends `run` with the error (exit_on_err, or `run --once` where waiting helps nobody). */
   readonly failFast?: boolean;
 }
@@ -101,6 +108,7 @@ export class TokenLifecycle implements TokenProvider {
         if (signal.aborted) return;
         failures++;
         this.#options.metrics.authLogins.inc({ method: this.#options.method.type, result: 'failure' });
+        this.#options.metrics.loginFailed?.(this.#options.method.type, error);
         if (this.#options.failFast || this.#options.autoAuth?.method.exitOnErr) throw error;
         const delay = retryDelay(failures, this.#policy, this.#options.random, this.#remainingMs());
         this.#log.error(
@@ -133,7 +141,7 @@ export class TokenLifecycle implements TokenProvider {
     const credential = await method.credential(signal);
     let state: TokenState;
     if (credential.kind === 'token') {
-      this.#options.registerSecret(credential.token);
+      this.#options.registerSecret(credential.token, { slot: 'auth.token_source' });
       if (this.#state?.token === credential.token) {
         // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
         if (this.#wasRefused) throw new TokenRefusedError();
@@ -149,12 +157,15 @@ export class TokenLifecycle implements TokenProvider {
         atMax: !info.renewable,
       };
     } else {
+      for (const [name, value] of Object.entries(credential.secrets ?? {}))
+        this.#options.registerSecret(value, { slot: `auth.${name}` });
       const { auth } = await this.#login(credential, signal);
-      this.#options.registerSecret(auth.client_token);
       const now = clock.now();
+      const expiresAt = auth.lease_duration > 0 ? now + auth.lease_duration * 1000 : null;
+      this.#options.registerSecret(auth.client_token, { slot: 'auth.token', expiresAt });
       state = {
         token: auth.client_token,
-        expiresAt: auth.lease_duration > 0 ? now + auth.lease_duration * 1000 : null,
+        expiresAt,
         leaseMs: auth.lease_duration * 1000,
         incrementSeconds: auth.lease_duration,
         atMax: !auth.renewable,
@@ -165,6 +176,9 @@ export class TokenLifecycle implements TokenProvider {
     const changed = this.#state?.token !== state.token;
     this.#state = state;
     if (changed) {
+      // The token in use: the one it replaces is still scrubbed until it expires (or for the grace period).
+      if (credential.kind === 'token')
+        this.#options.registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
       this.token.set(state.token);
       await writeSinks(this.#options.autoAuth?.sinks ?? [], state.token, this.#log);
     }
@@ -241,7 +255,11 @@ export class TokenLifecycle implements TokenProvider {
       }
       const outcome = await renewToken(state, this.#renewDeps(), signal);
       if (outcome.kind === 'invalid') return 'invalid';
-      if (outcome.kind === 'ok') this.#invalidStreak = 0;
+      if (outcome.kind === 'ok') {
+        this.#invalidStreak = 0;
+        // A renewal moves the expiry: the registry keeps a superseded token scrubbed until then.
+        this.#options.registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
+      }
       failures = outcome.kind === 'failed' ? failures + 1 : 0;
       retryAfter = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
     }

@@ -23,12 +23,21 @@ export const DEFAULT_RENEW_THRESHOLD = 0.67;
  * lifetime) only ever makes renewal earlier, and renewal is never before the lifetime's start.
  */
 export function renewAt(times: CertificateTimes, policy: RenewPolicy, random: () => number): number {
-  const start = Math.max(times.notBefore, Math.min(times.obtainedAt, times.notAfter));
+  const start = lifetimeStart(times);
   const lifetime = times.notAfter - start;
   const jitter = clamp01(random()) * RENEW_JITTER_SHARE * lifetime;
   const planned =
     'threshold' in policy ? start + policy.threshold * lifetime : times.notAfter - policy.renewBeforeMs;
   return Math.max(start, planned - jitter);
+}
+
+/**
+ * Where a certificate's lifetime starts for scheduling: when it was received, not Vault's back-dated notBefore
+ * (bounded by notBefore and notAfter). Readiness measures "the last 10 % of the lifetime" from the same start,
+ * so a healthy agent with short TTLs is never unready between renewals.
+ */
+export function lifetimeStart(times: CertificateTimes): number {
+  return Math.max(times.notBefore, Math.min(times.obtainedAt, times.notAfter));
 }
 
 /** True once `now` has reached the renewal time computed by renewAt with the same arguments. */

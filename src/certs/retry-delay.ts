@@ -15,17 +15,30 @@ export interface RetryInput {
 /** The share of a certificate's remaining life one retry wait may use: about ten attempts fit before expiry. */
 export const RETRY_SHARE_OF_TIME_LEFT = 0.1;
 
+/** The longest wait between attempts while there is no valid certificate at all (none yet, or expired). */
+export const NOTHING_VALID_MAX_RETRY_MS = 30_000;
+
 /**
  * How long to wait before trying again: exponential backoff with jitter, but never more than a tenth of the time
  * the current certificate has left (a 1-hour certificate renewed at 2/3 is retried at least every 2 minutes,
  * whatever max_backoff says), and never less than the policy's minimum, so Vault is not hammered near expiry.
- * A permanent failure starts at the longest wait instead of the shortest.
+ * Once there is nothing valid to serve (no certificate yet, or it expired), the ceiling becomes 30 s, jittered
+ * down by up to 25 %: consumers are failing right now, so the first attempt after Vault comes back must come
+ * soon, and two requests a minute are no load for Vault. A permanent failure starts at the longest wait.
  */
 export function retryDelay(input: RetryInput, random: () => number): number {
   const { policy } = input;
   const left = input.notAfter === undefined ? 0 : input.notAfter - input.now;
-  const cap = left > 0 ? Math.max(policy.minMs, left * RETRY_SHARE_OF_TIME_LEFT) : Number.POSITIVE_INFINITY;
   const attempt = input.permanent ? Number.MAX_SAFE_INTEGER : input.attempt;
+  if (left <= 0) {
+    // The ceiling goes into the policy (not the cap) so the jitter still spreads a fleet's retries apart.
+    const urgent: BackoffPolicy = {
+      minMs: Math.min(policy.minMs, NOTHING_VALID_MAX_RETRY_MS),
+      maxMs: Math.min(policy.maxMs, NOTHING_VALID_MAX_RETRY_MS),
+    };
+    return Math.floor(backoffDelay(attempt, urgent, random));
+  }
+  const cap = Math.max(policy.minMs, left * RETRY_SHARE_OF_TIME_LEFT);
   // Whole milliseconds: the delay is logged and reported, and flooring can never exceed the cap.
   return Math.floor(backoffDelay(attempt, policy, random, cap));
 }

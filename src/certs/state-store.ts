@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeFileAtomic } from '../output/write-file-atomic.js';
 import type { CertificateBundle } from './bundle.js';
@@ -23,6 +23,17 @@ export class StateStore implements CertificateStore {
 
   constructor(stateDir: string) {
     this.#dir = join(stateDir, 'certificates');
+  }
+
+  /**
+   * Where a killed save may have left temp files: the state_dir and its certificates/ subdirectory, both the
+   * agent's own (any file of the temp naming there is ours). For removeStaleTempFiles at start.
+   */
+  tempFileLocations(): { dir: string; names: 'any' }[] {
+    return [
+      { dir: dirname(this.#dir), names: 'any' },
+      { dir: this.#dir, names: 'any' },
+    ];
   }
 
   /** The file a certificate's bundle is kept in. */

@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startDevServer } from '../dev-server/index.js';
+// Type-only: the server's code is loaded with import() when the command runs, so no other command pays for it.
 import type { DevServer } from '../dev-server/index.js';
 import { UsageError, errorMessage } from '../lib/errors.js';
 import type { CliIo, Command } from './cli-io.js';
@@ -102,6 +102,7 @@ async function runUntilStopped(args: DevServerArgs, io: CliIo): Promise<number> 
   let server: DevServer | undefined;
   let caDir: string | undefined;
   try {
+    const { startDevServer } = await import('../dev-server/index.js');
     server = await startDevServer({
       host: args.host,
       port: args.port,

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { createAgent } from '../agent/create-agent.js';
 import { loadConfig } from '../config/load-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
+// Type-only: the dev server is loaded with import() for `run --dev` alone (it is half of src/).
 import type { DevServer } from '../dev-server/index.js';
-import { startDevServer } from '../dev-server/index.js';
 import { ConfigError, UsageError, errorMessage } from '../lib/errors.js';
 import { isAbortError } from '../lib/task-group.js';
 import { createLogger } from '../telemetry/logger.js';
@@ -55,6 +55,7 @@ export const runCommand: Command = async (args, io) => {
   try {
     if (!options.once) removePidFile = await writePidFile(config.pidFile);
     if (options.dev) {
+      const { startDevServer } = await import('../dev-server/index.js');
       devServer = await startDevServer({ host: '127.0.0.1', port: 0 });
       config = useDevServer(config, devServer);
       secrets.register(devServer.rootToken);

@@ -1,9 +1,11 @@
 import type { AuthMethodSettings, AutoAuthConfig } from './runtime-config.js';
-import type { Resolve } from './build-runtime.js';
 import { DEFAULTS, METHOD_KEYS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 import type { ConfigFile } from './schema.js';
 import type { ConfigPath } from './yaml-source.js';
+
+/** Resolves a path from the config against the directory of the file that named it. */
+export type Resolve = (value: string, at: ConfigPath) => string;
 
 /**
  * The auto_auth block with its defaults. Each method's `config` keys are checked here, per type, because the

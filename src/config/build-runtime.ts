@@ -8,6 +8,7 @@ import type {
   VaultConfig,
 } from './runtime-config.js';
 import { buildAutoAuth } from './build-auto-auth.js';
+import type { Resolve } from './build-auto-auth.js';
 import { DEFAULTS } from './defaults.js';
 import type { ConfigProblem, Position } from './problems.js';
 import type { ConfigFile } from './schema.js';
@@ -53,9 +54,6 @@ export function buildRuntimeConfig(
     configWatch: file.config_watch ?? DEFAULTS.configWatch,
   };
 }
-
-/** Resolves a path from the config against the directory of the file that named it. */
-export type Resolve = (value: string, at: ConfigPath) => string;
 
 function buildVault(
   file: ConfigFile,
@@ -170,6 +168,7 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
       user: template.user === undefined ? undefined : String(template.user),
       group: template.group === undefined ? undefined : String(template.group),
       backup: template.backup ?? DEFAULTS.templateBackup,
+      followSymlink: template.follow_symlink ?? DEFAULTS.templateFollowSymlink,
       exec: exec
         ? {
             check: commandSpec(exec.check),

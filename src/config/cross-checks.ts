@@ -1,6 +1,6 @@
-import { BUILTIN_TEMPLATES } from '../templates/template-engine.js';
-import { KEY_BITS } from './defaults.js';
+import { BUILTIN_TEMPLATES, KEY_BITS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
+import { handlebarsSyntaxProblem } from './template-syntax.js';
 
 /**
  * Checks that relate several keys to each other. They run on the merged YAML value as it is, defensively, even
@@ -46,6 +46,10 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
         path: at,
         message: `needs exactly one of builtin, source or contents${given.length ? ` (got ${given.join(' and ')})` : ''}`,
       });
+    }
+    if (typeof template.contents === 'string') {
+      const syntax = handlebarsSyntaxProblem(template.contents);
+      if (syntax !== undefined) problems.push({ path: [...at, 'contents'], message: syntax });
     }
     if (
       typeof template.builtin === 'string' &&

@@ -18,6 +18,8 @@ export const DEFAULTS = {
   renewThreshold: 0.67,
   reuseKey: false,
   templateBackup: false,
+  // A symlink at a destination is refused unless the template opts in (issue 7: a planted link must not redirect writes).
+  templateFollowSymlink: false,
   execTimeoutMs: 30 * SECOND,
   logLevel: 'info',
   logFormat: 'json',
@@ -25,6 +27,19 @@ export const DEFAULTS = {
   configWatch: false,
   stateDir: '/var/lib/certagent',
 } as const;
+
+/**
+ * The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. Kept with the config
+ * defaults because the config check validates `builtin:` against it, and config must not import templates/.
+ */
+export const BUILTIN_TEMPLATES = [
+  'cert.pem',
+  'key.pem',
+  'ca.pem',
+  'chain.pem',
+  'fullchain.pem',
+  'bundle.pem',
+] as const;
 
 /** Key sizes each key type accepts. */
 export const KEY_BITS: Readonly<Record<'ec' | 'rsa' | 'ed25519', readonly number[]>> = {

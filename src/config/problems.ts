@@ -1,5 +1,10 @@
-import type { ConfigPath } from './yaml-source.js';
-import { pathKey } from './yaml-source.js';
+/** A config path: keys and list indexes from the root. */
+export type ConfigPath = readonly (string | number)[];
+
+/** The map key of a path (the key of a position in a YamlSource). */
+export function pathKey(path: ConfigPath): string {
+  return JSON.stringify(path);
+}
 
 /** Where a node sits: 1-based line and column. */
 export interface Position {
@@ -17,17 +22,22 @@ export interface ConfigProblem {
   readonly atKey?: boolean;
 }
 
-/** `a.b[0].c` as users read paths. */
+/**
+ * `a.b[0].c` as users read paths. A key that would not read back as itself there (empty, blank, with a dot,
+ * a bracket or a character outside ASCII letters, digits, `_` and `-`) is quoted: `certificates["web.v2"]`,
+ * `[" "]`.
+ */
 export function formatPath(path: ConfigPath): string {
-  return path.reduce<string>(
-    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`),
-    '',
-  );
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    if (!/^[A-Za-z0-9_-]+$/.test(part)) return `${out}[${JSON.stringify(part)}]`;
+    return out === '' ? part : `${out}.${part}`;
+  }, '');
 }
 
 /**
  * `FILE:LINE:COL: path: message`, positioned at the node itself or, when it is absent (a missing key), at the
- * nearest enclosing node that exists; problems about no node at all name the first file.
+ * nearest enclosing node that exists; problems about no node at all point at the start of the first file.
  */
 export function formatProblem(
   problem: ConfigProblem,
@@ -35,7 +45,9 @@ export function formatProblem(
   fallbackFile: string,
 ): { text: string; position: Position | undefined } {
   const position = problem.position ?? locateProblem(problem, positions);
-  const where = position ? `${position.file}:${position.line}:${position.col}` : fallbackFile;
+  // A problem about no node at all (nothing to authenticate with, in a file whose YAML did not parse) still gets
+  // a position, the start of the first file, so every line has the one shape tools and editors parse.
+  const where = position ? `${position.file}:${position.line}:${position.col}` : `${fallbackFile}:1:1`;
   const path = formatPath(problem.path);
   return { text: `${where}: ${path === '' ? '' : `${path}: `}${problem.message}`, position };
 }

@@ -117,6 +117,8 @@ export interface TemplateConfig {
   readonly user: string | undefined;
   readonly group: string | undefined;
   readonly backup: boolean;
+  /** `follow_symlink`: write through a symlink at the destination instead of refusing it. */
+  readonly followSymlink: boolean;
   readonly exec: TemplateExecConfig | undefined;
 }
 

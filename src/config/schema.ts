@@ -149,6 +149,7 @@ const template = z.strictObject({
   user: z.union([nonEmpty, z.int().min(0)]).optional(),
   group: z.union([nonEmpty, z.int().min(0)]).optional(),
   backup: z.boolean().optional(),
+  follow_symlink: z.boolean().optional(),
   exec: z
     .strictObject({
       check: command.optional(),

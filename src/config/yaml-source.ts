@@ -1,10 +1,13 @@
-import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, parse, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import { expandEnv } from './expand-env.js';
-import type { ConfigProblem, Position } from './problems.js';
+import type { ConfigPath, ConfigProblem, Position } from './problems.js';
+import { pathKey } from './problems.js';
 
-/** A config path: keys and list indexes from the root. */
-export type ConfigPath = readonly (string | number)[];
+// ConfigPath and pathKey live in problems.ts (the lower module) so the two files do not import each other;
+// they are re-exported here for the modules that read them beside the YAML source.
+export type { ConfigPath };
+export { pathKey };
 
 /** One file read with positions: its plain value, where each node sits, and what was wrong with the text. */
 export interface YamlSource {
@@ -14,24 +17,16 @@ export interface YamlSource {
   readonly problems: ConfigProblem[];
 }
 
-/** The map key of a path. */
-export function pathKey(path: ConfigPath): string {
-  return JSON.stringify(path);
-}
-
 /**
  * Parses YAML with the document API so that every value keeps its line and column, and expands `${VAR}` in
  * string scalars as it goes (an unset variable is a problem at that scalar). Syntax errors are problems too.
  */
 export function parseYamlSource(text: string, file: string, env: NodeJS.ProcessEnv): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const positions = new Map<string, Position>();
   const problems: ConfigProblem[] = [];
-  const at = (offset: number | undefined): Position => {
-    const { line, col } = lineCounter.linePos(offset ?? 0);
-    return { file, line, col };
-  };
+  const linePos = lineLocator(text);
+  const at = (offset: number | undefined): Position => ({ file, ...linePos(offset ?? 0) });
   for (const error of doc.errors) {
     problems.push({ path: [], position: at(error.pos[0]), message: `YAML: ${error.message.split('\n')[0]}` });
   }
@@ -86,4 +81,26 @@ function retype(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * Offset → 1-based line and column, from the text itself. (yaml's LineCounter learns line starts while lexing and
+ * so misplaces an error the lexer stopped at, e.g. one reported just past the last newline.) Line breaks are
+ * `\r\n`, `\r` or `\n`, as editors count them; an offset past the end is the end.
+ */
+export function lineLocator(text: string): (offset: number) => { line: number; col: number } {
+  const starts = [0];
+  for (const match of text.matchAll(/\r\n|\r|\n/g)) starts.push(match.index + match[0].length);
+  return (offset) => {
+    let at = Math.max(0, Math.min(offset, text.length));
+    if (text[at] === '\n' && text[at - 1] === '\r') at--; // inside a \r\n: the end of that line
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle]! <= at) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, col: at - starts[low]! + 1 };
+  };
 }

@@ -8,3 +8,6 @@ export type { ActiveFault, FaultSpec } from './faults/fault-injector.js';
 export { RequestLog } from './faults/request-log.js';
 export type { RequestRecord } from './faults/request-log.js';
 export { DEV_PKI } from './core/dev-mode.js';
+export { PolicyChangeError, PolicyStore } from './policy/policy-store.js';
+export { PolicyParseError, parsePolicyDocument } from './policy/policy-document.js';
+export type { Capability, PathRule } from './policy/policy-document.js';

@@ -14,6 +14,7 @@ import { RequestLog } from './faults/request-log.js';
 import { listen } from './http/http-listener.js';
 import { requestListener } from './http/serve-request.js';
 import { createDevTlsIdentity } from './http/self-signed-cert.js';
+import { PolicyStore } from './policy/policy-store.js';
 import type { SysContext } from './sys/sys-context.js';
 import { randomBase62 } from './token/token-ids.js';
 import { MemoryTokenStore } from './token/token-store.js';
@@ -51,6 +52,8 @@ export interface DevServer {
   readonly faults: FaultInjector;
   readonly requests: RequestLog;
   readonly tokens: MemoryTokenStore;
+  /** The ACL policies (`default`, `root`, and what `sys/policy` wrote). */
+  readonly policies: PolicyStore;
   readonly mounts: MountTable;
   readonly clock: DevClock;
   readonly sealed: boolean;
@@ -70,7 +73,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const clock = options.clock ?? realClock;
   const rootToken = options.rootToken ?? `hvs.${randomBase62(24)}`;
   const tokens = new MemoryTokenStore(clock, SYSTEM_TTLS);
-  const registry = createBackendRegistry(tokens);
+  const policies = new PolicyStore();
+  const registry = createBackendRegistry(tokens, policies);
   for (const [type, backend] of options.backends ?? []) registry.set(type, backend);
   const mounts = new MountTable({ clock, tokens, system: SYSTEM_TTLS, registry });
   const root = tokens.createRoot(rootToken);
@@ -81,6 +85,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     mounts,
     seal: new SealState(),
     tokens,
+    policies,
     wrapping: new WrappingStore(clock),
     faults: new FaultInjector(),
     requests: new RequestLog(),
@@ -111,6 +116,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     faults: context.faults,
     requests: context.requests,
     tokens,
+    policies,
     mounts,
     clock,
     get sealed() {

@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { CommandSpec } from '../config/runtime-config.js';
+import { scrubbedEnvironment } from './child-env.js';
 import { describeSignal, signalPidFile } from './signal-pid-file.js';
 
 /** How one command run ended. Output is truncated: it is for the log, not for parsing. */
@@ -20,10 +21,11 @@ export interface CommandResult {
 /** Runs commands; the render pass takes one so tests can observe or fake them. */
 export type CommandRunner = (spec: CommandSpec, options: RunCommandOptions) => Promise<CommandResult>;
 
-/** How long a command may run, what stops it early, and extra environment variables. */
+/** How long a command may run, what stops it early, and its environment. */
 export interface RunCommandOptions {
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /** The whole environment (see childEnvironment); by default the agent's own without `VAULT_*`. */
   readonly env?: Readonly<Record<string, string>>;
   /** Between SIGTERM and SIGKILL; 2 s unless a test wants it shorter. */
   readonly killGraceMs?: number;
@@ -50,7 +52,9 @@ export const runCommand: CommandRunner = async (spec, options) => {
     reject: false,
     detached: true,
     stdin: 'ignore',
-    env: options.env,
+    // Never extended from process.env: VAULT_TOKEN and friends must not reach a check or reload command.
+    env: options.env ?? scrubbedEnvironment(process.env),
+    extendEnv: false,
     stripFinalNewline: true,
     maxBuffer: 1024 * 1024,
   });

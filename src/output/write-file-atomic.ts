@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** What to write: the final content, mode and (optionally) owner of one file. */
@@ -54,8 +54,13 @@ export async function prepareFileAtomic(input: WriteFileAtomicInput): Promise<Pr
 
   const dir = dirname(input.path);
   await mkdir(dir, { recursive: true, mode: 0o755 });
-  const tempPath = join(dir, `.${basename(input.path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+  const tempPath = tempPathFor(input.path);
+  // O_EXCL|O_NOFOLLOW: a name planted in a shared directory (file or symlink) makes the open fail, never redirect it.
+  const handle = await open(
+    tempPath,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    mode,
+  );
   try {
     try {
       await handle.chmod(mode);
@@ -86,13 +91,22 @@ export async function prepareFileAtomic(input: WriteFileAtomicInput): Promise<Pr
   };
 }
 
+/**
+ * The temp name for a destination: `.NAME.HEX.tmp` beside it, HEX being 12 random hex digits. Stale ones (left by a
+ * SIGKILL) are recognised by this exact form at the next start (stale-temp-files.ts), so change both together.
+ */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
 async function isAlreadyWritten(
   input: WriteFileAtomicInput,
   contents: Uint8Array,
   mode: number,
 ): Promise<boolean> {
   try {
-    const info = await stat(input.path);
+    // lstat: a symlink at the path is never "already written" (the rename replaces the link, not its target).
+    const info = await lstat(input.path);
     if (!info.isFile() || (info.mode & PERMISSION_BITS) !== mode) return false;
     if (input.uid !== undefined && info.uid !== input.uid) return false;
     if (input.gid !== undefined && info.gid !== input.gid) return false;

@@ -1,27 +1,18 @@
 import type { CertificateEvent } from '../certs/certificate-events.js';
 import { errorMessage } from '../lib/errors.js';
-import type { RenderPassResult } from '../output/render-pass.js';
+import type { OnDisk, RenderPassResult } from '../output/render-pass.js';
+import type { CertificateHealth, TemplateHealth } from './readiness.js';
+import { certificateReason, certificateTimes, templateReason } from './readiness.js';
 
-/** What the agent knows about one certificate. Times in ms since the epoch. */
-export interface CertificateHealth {
-  serial: string | undefined;
-  notBefore: number | undefined;
-  notAfter: number | undefined;
-  renewAt: number | undefined;
-  lastSuccessAt: number | undefined;
-  lastError: string | undefined;
-  lastErrorAt: number | undefined;
-}
+export type { CertificateHealth, TemplateHealth } from './readiness.js';
 
-/** What the agent knows about one template's file. */
-export interface TemplateHealth {
-  readonly destination: string;
-  readonly certificate: string;
-  lastResult: 'written' | 'unchanged' | 'error' | 'pending';
-  lastError: string | undefined;
-  /** The serial of the certificate the file holds, once written or found unchanged. */
-  serial: string | undefined;
-  writtenAt: number | undefined;
+/** What health needs of a render pass (older callers give no pending commands). */
+export type HealthPassInput = Omit<RenderPassResult, 'pendingCommands' | 'problems'> &
+  Partial<Pick<RenderPassResult, 'pendingCommands' | 'problems'>>;
+
+/** Options of the health state; `fileExists` lets readiness notice a destination someone removed. */
+export interface HealthOptions {
+  readonly fileExists?: (path: string) => boolean;
 }
 
 /** Whether the agent holds a usable Vault token; shown in /status (files stay valid while Vault is away). */
@@ -38,9 +29,6 @@ export interface Readiness {
   readonly reasons: readonly string[];
 }
 
-/** The share of a lifetime left below which a certificate not yet renewed makes the agent unready. */
-const LAST_SHARE = 0.1;
-
 /**
  * The state behind /readyz, /status and certagent_ready, updated from certificate events and render passes.
  * Readiness is a pure function of this state and `now`.
@@ -48,6 +36,9 @@ const LAST_SHARE = 0.1;
 export class HealthState {
   readonly certificates = new Map<string, CertificateHealth>();
   readonly templates: TemplateHealth[];
+  /** Commands owed to consumers after a failure, in their short form, for /status. */
+  pendingCommands: readonly string[] = [];
+  readonly #fileExists: ((path: string) => boolean) | undefined;
   readonly auth: AuthHealth = {
     authenticated: false,
     lastError: undefined,
@@ -58,12 +49,15 @@ export class HealthState {
   constructor(
     certificates: readonly string[],
     templates: readonly { destination: string; certificate: string }[],
+    options: HealthOptions = {},
   ) {
+    this.#fileExists = options.fileExists;
     for (const name of certificates) {
       this.certificates.set(name, {
         serial: undefined,
         notBefore: undefined,
         notAfter: undefined,
+        obtainedAt: undefined,
         renewAt: undefined,
         lastSuccessAt: undefined,
         lastError: undefined,
@@ -76,6 +70,7 @@ export class HealthState {
       lastResult: 'pending',
       lastError: undefined,
       serial: undefined,
+      times: undefined,
       writtenAt: undefined,
     }));
   }
@@ -99,8 +94,11 @@ export class HealthState {
     this.templates.splice(0, this.templates.length, ...fresh.templates.map((t) => known.get(key(t)) ?? t));
   }
 
-  /** Records what a certificate source did; `bundle` carries notBefore for adopted/issued bundles. */
-  onCertificateEvent(event: CertificateEvent, now: number, notBefore?: number): void {
+  /**
+   * Records what a certificate source did; for adopted/issued bundles, `notBefore` and `obtainedAt` (when the
+   * agent received it; `now` when not given) say where its lifetime starts.
+   */
+  onCertificateEvent(event: CertificateEvent, now: number, notBefore?: number, obtainedAt?: number): void {
     const entry = this.certificates.get(event.certificate);
     if (!entry) return;
     if (event.type === 'adopted' || event.type === 'issued') {
@@ -109,6 +107,7 @@ export class HealthState {
         notAfter: event.notAfter,
         renewAt: event.renewAt,
         notBefore: notBefore ?? entry.notBefore,
+        obtainedAt: obtainedAt ?? now,
         lastSuccessAt: now,
         lastError: undefined,
         lastErrorAt: undefined,
@@ -133,43 +132,65 @@ export class HealthState {
     }
   }
 
-  /** Records a render pass. */
-  onRenderPass(result: RenderPassResult, now: number): void {
+  /** Records a render pass: what each destination now holds, and the commands still owed. */
+  onRenderPass(result: HealthPassInput, now: number): void {
     result.templates.forEach((outcome, index) => {
       const entry = this.templates[index];
       if (!entry || outcome.result === 'pending') return;
       entry.lastResult = outcome.result;
       entry.lastError = outcome.error;
-      if (outcome.result === 'written' || outcome.result === 'unchanged') {
-        if (outcome.result === 'written' || entry.writtenAt === undefined) entry.writtenAt = now;
-        entry.serial = outcome.serial;
+      const disk = outcome.onDisk ?? this.#knownTimes(outcome);
+      if (disk) {
+        if (outcome.result === 'written' || entry.serial !== disk.serial || entry.writtenAt === undefined)
+          entry.writtenAt = now;
+        entry.serial = disk.serial;
+        entry.times = disk.times;
       }
     });
+    if (result.pendingCommands)
+      this.pendingCommands = result.pendingCommands.map((c) =>
+        'signal' in c.spec
+          ? `${c.spec.signal.signal} → $(cat ${c.spec.signal.pidFile})`
+          : 'argv' in c.spec
+            ? c.spec.argv.join(' ')
+            : c.spec.shell,
+      );
   }
 
-  /** Ready once every template holds a file from a certificate that is valid and not in its last 10 %. */
+  /**
+   * Ready when every destination exists and holds a certificate that is valid now and not in the last 10 % of
+   * its lifetime, measured from when it was received (as the renewal schedule does, so short TTLs do not flap).
+   * Each reason names the destination and, when the last pass failed, why. Certificates that no template uses
+   * are judged on their own.
+   */
   readiness(now: number): Readiness {
     const reasons: string[] = [];
     for (const template of this.templates) {
-      if (template.serial === undefined) {
-        reasons.push(
-          `template ${template.destination}: not written yet${template.lastError ? ` (${template.lastError})` : ''}`,
-        );
-      }
+      const reason = templateReason(
+        template,
+        this.certificates.get(template.certificate),
+        now,
+        this.#fileExists,
+      );
+      if (reason) reasons.push(`template ${template.destination}: ${reason}`);
     }
+    const used = new Set(this.templates.map((t) => t.certificate));
     for (const [name, cert] of this.certificates) {
-      if (cert.notAfter === undefined) {
-        reasons.push(`certificate ${name}: not obtained yet${cert.lastError ? ` (${cert.lastError})` : ''}`);
-      } else if (now >= cert.notAfter) {
-        reasons.push(`certificate ${name}: expired`);
-      } else if (cert.notBefore !== undefined) {
-        const lifetime = cert.notAfter - cert.notBefore;
-        if (now >= cert.notAfter - LAST_SHARE * lifetime) {
-          reasons.push(`certificate ${name}: in the last 10% of its lifetime and not renewed`);
-        }
-      }
+      const reason = certificateReason(cert, used.has(name), now);
+      if (reason) reasons.push(`certificate ${name}: ${reason}`);
     }
     return { ready: reasons.length === 0, reasons };
+  }
+
+  /** The times of the certificate a template reports holding, from what the certificate events said. */
+  #knownTimes(outcome: { serial?: string | undefined; result: string }): OnDisk | undefined {
+    if (outcome.serial === undefined || (outcome.result !== 'written' && outcome.result !== 'unchanged'))
+      return undefined;
+    for (const cert of this.certificates.values()) {
+      const times = certificateTimes(cert);
+      if (cert.serial === outcome.serial && times) return { serial: outcome.serial, times };
+    }
+    return undefined;
   }
 
   /** The /status document: no secrets, times as RFC 3339. */
@@ -203,8 +224,10 @@ export class HealthState {
         last_result: t.lastResult,
         last_error: t.lastError ?? null,
         serial: t.serial ?? null,
+        not_after: iso(t.times?.notAfter),
         written_at: iso(t.writtenAt),
       })),
+      pending_commands: this.pendingCommands,
     };
   }
 }

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { isLoopbackHost } from '../config/security-warnings.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import type { HealthState } from './health.js';
 import type { AgentMetrics } from './metrics.js';
@@ -71,6 +72,8 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   options.logger.info({ address: url }, 'listener started: /livez /readyz /metrics /status');
+  const exposure = exposureWarning(address, url);
+  if (exposure) options.logger.warn({ address: url }, exposure);
   return {
     address: url,
     close: () =>
@@ -79,6 +82,19 @@ export async function startListener(options: ListenerOptions): Promise<RunningLi
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The warning for a listener bound beyond loopback (0.0.0.0, ::, a LAN address): /status and /metrics have no
+ * authentication, so on a shared network they tell anyone which certificates are served where and when they
+ * expire. Undefined on loopback.
+ */
+export function exposureWarning(boundHost: string, url: string): string | undefined {
+  if (isLoopbackHost(boundHost)) return undefined;
+  return (
+    `the listener is bound to ${url}, beyond loopback: /status and /metrics have no authentication; ` +
+    'bind 127.0.0.1 unless something outside this machine (Prometheus, a kubelet probe) must reach it'
+  );
 }
 
 /**

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { BUILTIN_TEMPLATES } from '../config/defaults.js';
 import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { renderErrorMessage } from './render-error-message.js';
 import type { TemplateContext } from './template-context.js';
 
-/** The templates shipped in the package's `templates/` folder, by the name `builtin:` uses. */
-export const BUILTIN_TEMPLATES = ['cert.pem', 'key.pem', 'ca.pem', 'chain.pem', 'fullchain.pem', 'bundle.pem'] as const;
+// Defined with the config defaults (config validates `builtin:` without importing templates/); re-exported here
+// for the engine's callers.
+export { BUILTIN_TEMPLATES };
 
 // From src/templates/ (vitest) and dist/templates/ (built) alike, the package root is two levels up.
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);

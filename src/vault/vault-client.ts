@@ -2,6 +2,7 @@ import { Agent, errors as undiciErrors, request as undiciRequest } from 'undici'
 import type { Dispatcher } from 'undici';
 import type { VaultConfig } from '../config/runtime-config.js';
 import { Semaphore } from './semaphore.js';
+import { displayAddress, transportReason } from './transport-failure.js';
 import { VaultConfigError } from './vault-config-error.js';
 import type { VaultClient, VaultEnvelope, VaultRequest, VaultRequestEvent } from './types.js';
 import { VaultTimeoutError, VaultUnreachableError } from './vault-errors.js';
@@ -101,7 +102,7 @@ async function exchangeWith(
     const text = await response.body.text();
     return { status: response.statusCode, headers: response.headers, text };
   } catch (error) {
-    throw transportError(error, request, timeout, config.requestTimeoutMs);
+    throw transportError(error, request, timeout, config);
   }
 }
 
@@ -130,18 +131,21 @@ function transportError(
   error: unknown,
   request: VaultRequest,
   timeout: AbortSignal,
-  timeoutMs: number,
+  config: VaultConfig,
 ): Error {
   if (request.signal?.aborted) {
     return request.signal.reason instanceof Error ? request.signal.reason : abortError();
   }
   const label = `vault ${request.method} ${labelOf(request).path}`;
+  const at = displayAddress(config.address);
   if (
     timeout.aborted ||
     error instanceof undiciErrors.HeadersTimeoutError ||
     error instanceof undiciErrors.BodyTimeoutError
   ) {
-    return new VaultTimeoutError(`${label}: no answer within ${timeoutMs} ms`);
+    return new VaultTimeoutError(
+      `Vault at ${at} did not answer within ${seconds(config.requestTimeoutMs)} (vault.request_timeout; ${label})`,
+    );
   }
   if (error instanceof undiciErrors.InvalidArgumentError) {
     // Not Vault's fault and not passing: retrying would fail the same way.
@@ -149,10 +153,15 @@ function transportError(
       `${label}: the request cannot be sent (a header value HTTP does not allow, in the token or namespace?)`,
     );
   }
-  // The code says enough (ECONNREFUSED, a TLS verification failure); a message is redacted in case it echoes.
-  const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-  const detail = code ?? (error instanceof Error ? error.message : String(error));
-  return new VaultUnreachableError(`${label}: ${redactor(request.token)(detail)}`, { cause: error });
+  // The code says enough (ECONNREFUSED, a TLS verification failure), put in words; the free-form message is left
+  // out, since it may echo the request.
+  return new VaultUnreachableError(`Vault unreachable at ${at} (${transportReason(error)}; ${label})`, {
+    cause: error,
+  });
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function abortError(): Error {

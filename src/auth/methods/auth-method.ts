@@ -8,6 +8,8 @@ export type Credential =
   | {
       readonly kind: 'login';
       readonly request: LoginRequest;
+      /** The secret values the request carries (secret_id, a JWT), by name, to be scrubbed from every log line. */
+      readonly secrets?: Readonly<Record<string, string>>;
       /** A client certificate the login must present over TLS (the cert method). */
       readonly clientCertificate?: { readonly certFile: string; readonly keyFile: string } | undefined;
     };

@@ -8,9 +8,10 @@ import { watchFiles } from './watch-files.js';
 export function createAuthMethod(method: AuthMethodConfig | undefined, vault: VaultConfig): AuthMethod {
   if (!method) return literalToken(vault.token ?? '');
   const { settings, mountPath, namespace } = method;
-  const login = (body: Record<string, unknown>) => ({
+  const login = (body: Record<string, unknown>, secrets: Record<string, string> = {}) => ({
     kind: 'login' as const,
     request: { mountPath, body, namespace },
+    secrets,
   });
   switch (settings.type) {
     case 'token_file':
@@ -40,9 +41,9 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
               if (!(error instanceof CredentialError) || secretId === undefined) throw error;
             }
           }
-          return login(
-            secretId === undefined ? { role_id: roleId } : { role_id: roleId, secret_id: secretId },
-          );
+          return secretId === undefined
+            ? login({ role_id: roleId })
+            : login({ role_id: roleId, secret_id: secretId }, { secret_id: secretId });
         },
       };
     }
@@ -51,18 +52,19 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
         type: 'kubernetes',
         canLogin: true,
         // Re-read at every login: the kubelet rotates the projected service-account token.
-        credential: async () =>
-          login({
-            role: settings.role,
-            jwt: await readCredentialFile(settings.tokenPath, 'service account token'),
-          }),
+        credential: async () => {
+          const jwt = await readCredentialFile(settings.tokenPath, 'service account token');
+          return login({ role: settings.role, jwt }, { jwt });
+        },
       };
     case 'jwt':
       return {
         type: 'jwt',
         canLogin: true,
-        credential: async () =>
-          login({ role: settings.role, jwt: await readCredentialFile(settings.path, 'JWT') }),
+        credential: async () => {
+          const jwt = await readCredentialFile(settings.path, 'JWT');
+          return login({ role: settings.role, jwt }, { jwt });
+        },
       };
     case 'cert': {
       const certFile = settings.clientCert ?? vault.clientCert;

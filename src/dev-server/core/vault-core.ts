@@ -60,7 +60,7 @@ async function specialReply(
 function sealWithToken(context: SysContext, request: ParsedRequest): HttpReply {
   if (request.operation !== 'update') throw bareError(405);
   if (context.seal.sealed) return sealReply(context);
-  authenticate(context.tokens, request.token, 'root');
+  authenticate(context, request.token, 'sudo', { path: 'sys/seal', operation: 'update' });
   return sealReply(context);
 }
 
@@ -75,7 +75,7 @@ async function routeLogical(context: SysContext, request: ParsedRequest): Promis
   }
   const route = context.mounts.route(request.path);
   const unauthenticated = route?.backend.isUnauthenticated(route.rest, request.operation) ?? false;
-  const token = authenticate(context.tokens, request.token, unauthenticated ? 'none' : 'token');
+  const token = authenticate(context, request.token, unauthenticated ? 'none' : 'token', request);
   if (route === undefined) {
     throw new VaultApiError(404, [
       `no handler for route ${JSON.stringify(request.path)}. route entry not found.`,

@@ -4,7 +4,7 @@
 
 import { KeyObject, randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
-import { x509 } from '../../certs/x509.js';
+import { x509 } from '../x509/x509.js';
 
 /** PEMs for node:https, and the CA clients should trust. */
 export interface DevTlsIdentity {

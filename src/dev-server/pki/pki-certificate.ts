@@ -1,7 +1,7 @@
 // Building the dev PKI's certificates with @peculiar/x509: self-signed roots and leaves signed by an issuer, with
 // the extensions Vault puts in them (SANs, key usage, extended key usage from the role's flags, SKI/AKI).
 
-import { x509 } from '../../certs/x509.js';
+import { x509 } from '../x509/x509.js';
 import type { KeyMaterial, SigningKey } from './pki-crypto.js';
 import { randomSerialHex } from './pki-crypto.js';
 

@@ -1,7 +1,7 @@
 // Reading a CSR for `sign/:role` (reference/vault-api.md §1.2): Vault's CSR errors, the key checks against the
 // role, and the names it asks for.
 
-import { x509 } from '../../certs/x509.js';
+import { x509 } from '../x509/x509.js';
 import { badRequest } from '../types.js';
 import { describePublicKey } from './pki-crypto.js';
 import type { PkiRole } from './pki-roles.js';

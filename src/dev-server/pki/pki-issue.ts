@@ -1,7 +1,7 @@
 // POST {mount}/issue/:role and {mount}/sign/:role (reference/vault-api.md §1.2–1.5): names checked against the
 // role, NotAfter computed with Vault's clamping, the leaf signed by the default issuer, and the §1.3 response.
 
-import { formatSerial } from '../../certs/parse-certificate.js';
+import { vaultSerial } from '../x509/serial.js';
 import { boolField, commaListField, durationField, stringField } from '../token/framework-fields.js';
 import { effectiveTtls } from '../token/ttl-math.js';
 import type { BackendContext, DevRequest, DevResponse } from '../types.js';
@@ -83,7 +83,7 @@ export async function issueOrSign(
     extKeyUsage: extKeyUsageOids(role),
     basicConstraints: role.basic_constraints_valid_for_non_ca,
   });
-  const serial = formatSerial(built.serialHex);
+  const serial = vaultSerial(built.serialHex);
   if (!role.no_store) {
     state.store({ serial, pem: built.pem, notAfterMs: built.cert.notAfter.getTime(), issuerId: issuer.id });
   }

@@ -1,8 +1,8 @@
 // POST {mount}/revoke (reference/vault-api.md §1.6): by serial (colon or hyphen) or by certificate, idempotent,
 // the CRL rebuilt; an expired certificate is not added, with Vault's warning.
 
-import { formatSerial } from '../../certs/parse-certificate.js';
-import { x509 } from '../../certs/x509.js';
+import { vaultSerial } from '../x509/serial.js';
+import { x509 } from '../x509/x509.js';
 import { stringField } from '../token/framework-fields.js';
 import { formatRfc3339Nano } from '../token/time-format.js';
 import type { DevRequest, DevResponse } from '../types.js';
@@ -45,7 +45,7 @@ export function revoke(state: PkiState, request: DevRequest, nowMs: number): Dev
 
 function serialOf(pem: string): string {
   try {
-    return formatSerial(new x509.X509Certificate(pem.trim()).serialNumber);
+    return vaultSerial(new x509.X509Certificate(pem.trim()).serialNumber);
   } catch (error) {
     throw badRequest(`certificate could not be parsed: ${(error as Error).message}`);
   }

@@ -2,7 +2,7 @@
 // issuer when it is the first.
 
 import { randomUUID } from 'node:crypto';
-import { formatSerial } from '../../certs/parse-certificate.js';
+import { vaultSerial } from '../x509/serial.js';
 import {
   boolField,
   commaListField,
@@ -85,7 +85,7 @@ export async function generateRoot(
     notAfterMs,
     maxPathLength: intField(data, 'max_path_length') ?? -1,
   });
-  const serial = formatSerial(built.serialHex);
+  const serial = vaultSerial(built.serialHex);
   const issuer = {
     id: randomUUID(),
     name: stringField(data, 'issuer_name') ?? '',

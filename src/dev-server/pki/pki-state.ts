@@ -1,8 +1,8 @@
 // What one PKI mount holds: its issuers (the first is the default), the certificates it issued (unless no_store),
 // their revocations, and the CRL signed by the default issuer, rebuilt after every revocation.
 
-import { formatSerial } from '../../certs/parse-certificate.js';
-import { x509 } from '../../certs/x509.js';
+import { vaultSerial } from '../x509/serial.js';
+import { x509 } from '../x509/x509.js';
 import type { KeyMaterial, SigningKey } from './pki-crypto.js';
 
 /** Vault's default CRL lifetime. */
@@ -96,5 +96,5 @@ export class PkiState {
 
 /** Colon-separated lowercase hex, from colon or hyphen separated input. */
 export function normalizeSerial(serial: string): string {
-  return formatSerial(serial.trim().replace(/-/g, ':'));
+  return vaultSerial(serial.trim().replace(/-/g, ':'));
 }

@@ -4,6 +4,7 @@ import type { FaultInjector } from '../faults/fault-injector.js';
 import type { RequestLog } from '../faults/request-log.js';
 import type { MountTable } from '../core/mount-table.js';
 import type { SealState } from '../core/seal-state.js';
+import type { PolicyStore } from '../policy/policy-store.js';
 import type { DevClock, TokenStore } from '../types.js';
 import type { WrappingStore } from '../wrapping/wrapping-store.js';
 
@@ -17,6 +18,7 @@ export interface SysContext {
   readonly mounts: MountTable;
   readonly seal: SealState;
   readonly tokens: TokenStore;
+  readonly policies: PolicyStore;
   readonly wrapping: WrappingStore;
   readonly faults: FaultInjector;
   readonly requests: RequestLog;

@@ -17,6 +17,7 @@ import {
   readTune,
   writeTune,
 } from './sys-mounts.js';
+import { deletePolicy, listPolicies, readPolicy, writePolicy } from './sys-policies.js';
 import { lookupWrapping, unwrap, wrapData } from './sys-wrapping.js';
 
 type Handler = (context: SysContext, request: ParsedRequest, param: string) => DevResponse;
@@ -34,15 +35,18 @@ export interface SysResult {
   readonly injectDataIntoTopLevel: boolean;
 }
 
+// As in Vault, enabling, tuning or disabling an auth method needs sudo (`sys/auth/*` is root-protected); listing
+// does not, and neither does anything on `sys/mounts`.
 const mountRoutes = (table: 'mounts' | 'auth'): SysRoute[] => {
   const mountClass = table === 'mounts' ? 'secret' : 'auth';
+  const change: Access = table === 'auth' ? 'sudo' : 'token';
   return [
-    route(`^${table}/?$`, 'root', true, { read: (c) => listMounts(c, mountClass) }),
-    route(`^${table}/(.+?)/tune/?$`, 'root', true, {
+    route(`^${table}/?$`, 'token', true, { read: (c) => listMounts(c, mountClass) }),
+    route(`^${table}/(.+?)/tune/?$`, change, true, {
       read: (c, _r, p) => readTune(c, mountClass, p),
       update: (c, r, p) => writeTune(c, mountClass, p, r.data),
     }),
-    route(`^${table}/(.+?)/?$`, 'root', true, {
+    route(`^${table}/(.+?)/?$`, change, true, {
       read: (c, _r, p) => readMount(c, mountClass, p),
       update: (c, r, p) => enableMount(c, mountClass, p, r.data),
       delete: (c, _r, p) => disableMount(c, mountClass, p),
@@ -53,7 +57,17 @@ const mountRoutes = (table: 'mounts' | 'auth'): SysRoute[] => {
 const ROUTES: SysRoute[] = [
   ...mountRoutes('mounts'),
   ...mountRoutes('auth'),
-  route('^internal/ui/mounts/(.+)$', 'token', false, { read: (c, _r, p) => mountOfPath(c, p) }),
+  route('^policy/?$', 'token', true, { read: (c) => listPolicies(c.policies, 'policy') }),
+  route('^policies/acl/?$', 'token', true, { list: (c) => listPolicies(c.policies, 'policies/acl') }),
+  ...(['policy', 'policies/acl'] as const).map((api) =>
+    route(`^${api}/(.+?)/?$`, 'token', true, {
+      read: (c, _r, p) => readPolicy(c.policies, api, p),
+      update: (c, r, p) => writePolicy(c.policies, api, p, r.data),
+      delete: (c, _r, p) => deletePolicy(c.policies, p),
+    }),
+  ),
+  // Vault answers the mount preflight of `vault kv …` for any token (its own check looks at the target path).
+  route('^internal/ui/mounts/(.+)$', 'live', false, { read: (c, _r, p) => mountOfPath(c, p) }),
   route('^wrapping/wrap$', 'token', true, { update: (_c, r) => wrapData(r.data, r.wrapTtl) }),
   route('^wrapping/unwrap$', 'none', false, {
     update: (c, r) => unwrap(c.wrapping, c.tokens, r.token, r.data),
@@ -79,7 +93,7 @@ export function handleSys(context: SysContext, request: ParsedRequest): SysResul
   for (const candidate of ROUTES) {
     const match = candidate.pattern.exec(rest);
     if (match === null) continue;
-    authenticate(context.tokens, request.token, candidate.access);
+    authenticate(context, request.token, candidate.access, request);
     const handler = candidate.handlers[request.operation];
     if (handler === undefined) throw unsupportedOperation();
     return {
@@ -87,7 +101,7 @@ export function handleSys(context: SysContext, request: ParsedRequest): SysResul
       injectDataIntoTopLevel: candidate.inject,
     };
   }
-  authenticate(context.tokens, request.token, 'token');
+  authenticate(context, request.token, 'token', request);
   throw unsupportedPath();
 }
 

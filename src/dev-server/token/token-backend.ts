@@ -19,24 +19,28 @@ import {
 } from '../types.js';
 import { durationField, ignoredFieldsWarning, stringField } from './framework-fields.js';
 import { handleTokenCreate } from './token-create.js';
+import type { PolicyNames } from './policy-warnings.js';
+import { hasSudo, withPolicyWarnings } from './policy-warnings.js';
 import type { MemoryTokenStore } from './token-store.js';
 import { lookupData } from './token-views.js';
 
 type Handler = (request: DevRequest) => DevResponse;
 
 /** The token backend's factory, mounted by the core at `auth/token/`; all tokens live in `store`. */
-export function createTokenBackendFactory(store: MemoryTokenStore): BackendFactory {
-  return (context) => new TokenBackend(store, context);
+export function createTokenBackendFactory(store: MemoryTokenStore, policies?: PolicyNames): BackendFactory {
+  return (context) => new TokenBackend(store, context, policies);
 }
 
 class TokenBackend implements Backend {
   readonly type = 'token';
   readonly #store: MemoryTokenStore;
+  readonly #policies: PolicyNames | undefined;
   readonly #context: BackendContext;
   readonly #routes: Record<string, Partial<Record<DevRequest['operation'], Handler>>>;
 
-  constructor(store: MemoryTokenStore, context: BackendContext) {
+  constructor(store: MemoryTokenStore, context: BackendContext, policies: PolicyNames | undefined) {
     this.#store = store;
+    this.#policies = policies;
     this.#context = context;
     const lookupSelf: Handler = (r) => this.#lookup(r, caller(r));
     const lookup: Handler = (r) => {
@@ -44,8 +48,8 @@ class TokenBackend implements Backend {
       return this.#lookup(r, id === '' || id === caller(r).id ? caller(r) : this.#store.lookup(id));
     };
     this.#routes = {
-      create: { update: (r) => handleTokenCreate(store, r, false) },
-      'create-orphan': { update: (r) => handleTokenCreate(store, r, true) },
+      create: { update: (r) => this.#create(r, false) },
+      'create-orphan': { update: (r) => this.#create(r, true) },
       'lookup-self': { read: lookupSelf, update: lookupSelf },
       lookup: { read: lookup, update: lookup },
       'lookup-accessor': { update: (r) => this.#lookupAccessor(r) },
@@ -122,6 +126,11 @@ class TokenBackend implements Backend {
     return emptyOr(ignoredFieldsWarning(request.data, fields));
   }
 
+  #create(request: DevRequest, orphan: boolean): DevResponse {
+    const created = handleTokenCreate(this.#store, request, orphan, hasSudo(this.#policies, request));
+    return withPolicyWarnings(created, this.#policies);
+  }
+
   #revokeAccessor(request: DevRequest): DevResponse {
     const accessor = stringField(request.data, 'accessor') ?? '';
     if (accessor === '') throw badRequest('missing accessor');
@@ -134,7 +143,7 @@ class TokenBackend implements Backend {
 
   #revokeOrphan(request: DevRequest): DevResponse {
     const id = requiredToken(request);
-    if (!caller(request).policies.includes('root')) {
+    if (!hasSudo(this.#policies, request)) {
       throw badRequest('root or sudo privileges required to revoke and orphan');
     }
     const entry = this.#store.lookup(id);
@@ -145,8 +154,8 @@ class TokenBackend implements Backend {
   }
 
   #listAccessors(request: DevRequest): DevResponse {
-    // Listing accessors needs sudo; without ACLs the dev server grants it to root tokens only.
-    if (!caller(request).policies.includes('root')) throw permissionDenied();
+    // Listing accessors needs sudo (a root-protected path in Vault).
+    if (!hasSudo(this.#policies, request)) throw permissionDenied();
     const keys = this.#store.accessors();
     if (keys.length === 0) throw notFound();
     return { kind: 'logical', data: { keys } };

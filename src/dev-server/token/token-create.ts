@@ -1,5 +1,5 @@
-// auth/token/create and create-orphan: Vault's handleCreateCommon without token roles. There is no ACL in the dev
-// server, so "root or sudo" means the calling token carries the root policy.
+// auth/token/create and create-orphan: Vault's handleCreateCommon without token roles. "Root or sudo" is the
+// caller's sudo capability on the create path, decided by the backend from the ACL and passed in.
 
 import { DurationParseError, parseVaultDurationMs } from '../../lib/duration.js';
 import type { DevRequest, DevResponse, TokenEntry } from '../types.js';
@@ -54,12 +54,12 @@ export function handleTokenCreate(
   store: MemoryTokenStore,
   request: DevRequest,
   orphan: boolean,
+  isSudo: boolean,
 ): DevResponse {
   const parent = request.token;
   if (parent === undefined) throw badRequest('parent token lookup failed: no parent found');
   if (parent.type === 'batch') throw badRequest('batch tokens cannot create more tokens');
   if (parent.numUses > 0) throw badRequest('restricted use token cannot generate child tokens');
-  const isSudo = parent.policies.includes('root');
   const body = decodeCreateRequest(request.data);
 
   const type = tokenType(body);

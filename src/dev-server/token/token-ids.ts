@@ -2,6 +2,7 @@
 // the `hvs.` / `hvb.` prefixes, so the dev server keeps them.
 
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { TokenEntry } from '../types.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -29,4 +30,25 @@ export function newAccessor(): string {
 /** A fresh UUID (entity ids, role ids, secret ids). */
 export function newUuid(): string {
   return randomUUID();
+}
+
+/** The fields a new entry always gets from its creator. */
+export type OwnFields =
+  'policies' | 'path' | 'meta' | 'displayName' | 'numUses' | 'orphan' | 'parent' | 'type' | 'entityId';
+
+/** The fields every new token entry starts with (a fresh accessor, no lease); the store overwrites what differs. */
+export function baseEntry(id: string, now: number): Omit<TokenEntry, OwnFields> {
+  return {
+    id,
+    accessor: newAccessor(),
+    creationTime: now,
+    creationTtl: 0,
+    ttl: 0,
+    explicitMaxTtl: 0,
+    period: 0,
+    renewable: false,
+    expireTime: null,
+    issueTime: now,
+    lastRenewalTime: undefined,
+  };
 }

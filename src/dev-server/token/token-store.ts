@@ -4,7 +4,7 @@
 
 import type { AuthBlock, DevClock, TokenEntry, TokenStore } from '../types.js';
 import { badRequest } from '../types.js';
-import { newAccessor, newTokenId, newUuid } from './token-ids.js';
+import { baseEntry, newTokenId, newUuid } from './token-ids.js';
 import type { CreatedToken, RoleLimits, TokenSpec } from './token-spec.js';
 import { authBlockOf } from './token-views.js';
 import { calculateTtl, effectiveTtls } from './ttl-math.js';
@@ -239,24 +239,4 @@ export class MemoryTokenStore implements TokenStore {
     this.#children.delete(id);
     if (entry.parent !== undefined) this.#children.get(entry.parent)?.delete(id);
   }
-}
-
-type OwnFields =
-  'policies' | 'path' | 'meta' | 'displayName' | 'numUses' | 'orphan' | 'parent' | 'type' | 'entityId';
-
-// The fields every new entry starts with; callers overwrite what differs.
-function baseEntry(id: string, now: number): Omit<TokenEntry, OwnFields> {
-  return {
-    id,
-    accessor: newAccessor(),
-    creationTime: now,
-    creationTtl: 0,
-    ttl: 0,
-    explicitMaxTtl: 0,
-    period: 0,
-    renewable: false,
-    expireTime: null,
-    issueTime: now,
-    lastRenewalTime: undefined,
-  };
 }

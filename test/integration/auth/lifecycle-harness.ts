@@ -99,7 +99,7 @@ export class LifecycleHarness {
       random: () => 0,
       logger,
       metrics: this.metrics,
-      registerSecret: (value) => secrets.register(value),
+      registerSecret: (value, use) => secrets.register(value, use),
     });
     this.#running = this.lifecycle.run(this.#controller.signal).catch((error: unknown) => {
       this.runError = error;

@@ -29,7 +29,12 @@ async function appRole(
   fields: Record<string, unknown>,
 ): Promise<{ roleIdFile: string; secretIdFile: string; secretId: string }> {
   expect((await h.call('POST', 'sys/auth/approle', { type: 'approle' })).status).toBe(204);
-  expect((await h.call('POST', 'auth/approle/role/agent', fields)).status).toBe(204);
+  // The dev server enforces ACL policies: the role's tokens may sign, as a real deployment's would.
+  const policy = 'path "pki/sign/*" { capabilities = ["update"] }';
+  expect((await h.call('PUT', 'sys/policies/acl/agent', { policy })).status).toBe(204);
+  expect(
+    (await h.call('POST', 'auth/approle/role/agent', { token_policies: ['agent'], ...fields })).status,
+  ).toBe(204);
   const roleId = (await h.call('GET', 'auth/approle/role/agent/role-id')).json.data.role_id as string;
   const secretId = (await h.call('POST', 'auth/approle/role/agent/secret-id', {})).json.data
     .secret_id as string;

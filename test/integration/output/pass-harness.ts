@@ -66,6 +66,7 @@ export function usePassHarness(): PassHarness {
       user: undefined,
       group: undefined,
       backup: false,
+      followSymlink: false,
       exec: undefined,
       ...extra,
     }),

@@ -48,40 +48,73 @@ describe('runRenderPass rollback', () => {
     expect(await calls('reload.log')).toEqual([]);
   });
 
-  it('rolls back new files (removing them) when the command fails, and keeps a .bak when asked', async () => {
+  // Issue 7 point 3: a failing reload must not undo validated files, and must never delete first-ever files.
+  it('keeps the files when the command fails, owes the command, and keeps a .bak when asked', async () => {
     await writeFile(join(h.dir, 'cert.pem'), 'old\n', { mode: 0o640 });
     const exec = { check: undefined, command: { shell: 'exit 7' } as CommandSpec, timeoutMs: 10_000 };
+    const bundle = await makeBundle();
     const result = await pass(
       [
         template(0, 'cert.pem', 'cert.pem', { exec, backup: true }),
         template(1, 'key.pem', 'key.pem', { exec }),
       ],
-      new Map([['web', await makeBundle()]]),
+      new Map([['web', bundle]]),
+    );
+    expect(result).toMatchObject({ ok: false, rolledBack: false });
+    expect(result.templates.map((t) => t.result)).toEqual(['written', 'written']);
+    expect(result.pendingCommands).toEqual([
+      expect.objectContaining({ kind: 'command', spec: { shell: 'exit 7' } }),
+    ]);
+    expect(result.problems).toEqual(['command exit 7 exited with 7; will retry']);
+    expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toBe(bundle.certificate + '\n');
+    expect(await readFile(join(h.dir, 'key.pem'), 'utf8')).toContain('PRIVATE KEY');
+    expect(await readFile(join(h.dir, 'cert.pem.bak'), 'utf8')).toBe('old\n');
+    expect(
+      h.lines.some((line) => line.msg === 'files are in place but a command failed; it will be retried'),
+    ).toBe(true);
+  });
+
+  it('never deletes a first-ever file when a check fails: restores what had a previous version, keeps the rest', async () => {
+    await writeFile(join(h.dir, 'cert.pem'), 'old\n', { mode: 0o644 });
+    const exec = {
+      check: { shell: 'exit 1' } as CommandSpec,
+      command: record('reload.log'),
+      timeoutMs: 10_000,
+    };
+    const bundle = await makeBundle();
+    const result = await pass(
+      [template(0, 'cert.pem', 'cert.pem', { exec }), template(1, 'key.pem', 'key.pem', { exec })],
+      new Map([['web', bundle]]),
     );
     expect(result).toMatchObject({ ok: false, rolledBack: true });
     expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toBe('old\n');
-    expect((await stat(join(h.dir, 'cert.pem'))).mode & 0o777).toBe(0o640);
-    await expect(stat(join(h.dir, 'key.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
-    expect(await readFile(join(h.dir, 'cert.pem.bak'), 'utf8')).toBe('old\n');
+    expect(await readFile(join(h.dir, 'key.pem'), 'utf8')).toBe(bundle.privateKey.trim() + '\n');
+    // The kept file is reported as on disk (readiness follows it); the restored one is not.
+    expect(result.templates[0]!.result).toBe('error');
+    expect(result.templates[0]!.onDisk).toBeUndefined();
+    expect(result.templates[1]).toMatchObject({ result: 'error', onDisk: { serial: bundle.serialNumber } });
+    expect(await calls('reload.log')).toEqual([]);
   });
 
-  it('rolls back when a command times out and reports the timeout', async () => {
+  it('owes a command that times out and reports the timeout; the files stay', async () => {
     await writeFile(join(h.dir, 'cert.pem'), 'old\n', { mode: 0o644 });
     const exec = { check: undefined, command: { shell: 'exec sleep 30' }, timeoutMs: 200 };
     const result = await pass(
       [template(0, 'cert.pem', 'cert.pem', { exec })],
       new Map([['web', await makeBundle()]]),
     );
-    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(result).toMatchObject({ ok: false, rolledBack: false });
     expect(result.commands).toEqual([
       expect.objectContaining({ kind: 'command', result: 'timeout', exitCode: undefined }),
     ]);
-    expect(result.templates[0]).toMatchObject({ result: 'error', error: expect.stringMatching(/timed out/) });
-    expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toBe('old\n');
+    expect(result.problems[0]).toMatch(/timed out; will retry/);
+    expect(result.templates[0]!.result).toBe('written');
+    expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
     expect(h.lines.some((line) => line.msg === 'command failed' && line.timed_out === true)).toBe(true);
   });
 
   it('puts back the files already renamed and runs no command when a file cannot be put in place', async () => {
+    await writeFile(join(h.dir, 'key.pem'), 'old key\n', { mode: 0o600 });
     // A directory where the file should go: planning sees no file, the rename then fails.
     await mkdir(join(h.dir, 'a-dir'));
     const exec = { check: undefined, command: record('reload.log'), timeoutMs: 10_000 };
@@ -92,11 +125,15 @@ describe('runRenderPass rollback', () => {
     const result = await pass(templates, new Map([['web', await makeBundle()]]));
     expect(result).toMatchObject({ ok: false, rolledBack: true, commands: [] });
     expect(result.templates.map((t) => t.result)).toEqual(['error', 'error']);
-    expect(result.templates[0]!.error).toMatch(/^write failed for .*a-dir/);
-    // The key renamed first was removed again, and no temp file is left behind.
-    expect(await readdir(h.dir)).toEqual(['a-dir']);
+    expect(result.templates[0]!.error).toMatch(/^write failed for .*a-dir: EISDIR/);
+    // The key renamed first was restored, and no temp file is left behind.
+    expect(await readFile(join(h.dir, 'key.pem'), 'utf8')).toBe('old key\n');
+    expect((await readdir(h.dir)).sort()).toEqual(['a-dir', 'key.pem']);
     expect(await readdir(join(h.dir, 'a-dir'))).toEqual([]);
     expect(await calls('reload.log')).toEqual([]);
+    // Issue 7 point 7: the log says which file and why, with the error code.
+    const line = h.lines.find((entry) => entry.msg === 'file not written');
+    expect(line).toMatchObject({ destination: join(h.dir, 'a-dir'), code: 'EISDIR' });
   });
 
   it('rewrites a file whose mode drifted, runs its command, and keeps the old mode on the .bak', async () => {
@@ -112,7 +149,7 @@ describe('runRenderPass rollback', () => {
     expect(await calls('reload.log')).toHaveLength(2);
   });
 
-  it('stops a running command when the pass is aborted and puts the files back', async () => {
+  it('stops a running command when the pass is aborted, keeps the files and still owes the command', async () => {
     const pidFile = join(h.dir, 'pid');
     const exec = {
       check: undefined,
@@ -132,10 +169,11 @@ describe('runRenderPass rollback', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     controller.abort();
     const result = await running;
-    expect(result).toMatchObject({ ok: false, rolledBack: true });
+    expect(result).toMatchObject({ ok: false, rolledBack: false });
     expect(result.commands).toEqual([expect.objectContaining({ kind: 'command', result: 'failure' })]);
-    expect(result.templates[0]!.error).toMatch(/was stopped/);
-    await expect(stat(join(h.dir, 'cert.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(result.problems[0]).toMatch(/was stopped/);
+    expect(result.pendingCommands).toHaveLength(1);
+    expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 
   it('says when a command cannot be started', async () => {
@@ -145,6 +183,8 @@ describe('runRenderPass rollback', () => {
       new Map([['web', await makeBundle()]]),
     );
     expect(result.templates[0]!.error).toMatch(/could not be started/);
-    expect(result.rolledBack).toBe(true);
+    // A first-ever file is kept even though its check failed.
+    expect(result.rolledBack).toBe(false);
+    expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
   });
 });

@@ -130,6 +130,47 @@ describe('runRenderLoop', () => {
     expect(clock.requested).toHaveLength(2);
   });
 
+  it('logs why a pass is retried (an owed reload is not "previous files kept")', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const capture = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const a = new Latest<CertificateBundle>();
+    a.set(bundle('a', '01'));
+    const clock = new FakeClock();
+    const controller = new AbortController();
+    controllers.push(controller);
+    let calls = 0;
+    void runRenderLoop(
+      {
+        bundles: new Map([['a', a]]),
+        render: async () => {
+          calls++;
+          return {
+            ok: false,
+            problems: ['command ["systemctl","reload","nginx"] exited with 1; will retry'],
+          };
+        },
+        clock,
+        random: () => 0,
+        backoff: { minMs: 1000, maxMs: 30_000 },
+        logger: capture,
+      },
+      controller.signal,
+    );
+    expect(await clock.nextSleep()).toBe(clock.now() + 1000);
+    expect(calls).toBe(1);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'render pass incomplete; will retry',
+        attempt: 1,
+        retry_in_ms: 1000,
+        problems: ['command ["systemctl","reload","nginx"] exited with 1; will retry'],
+      }),
+    );
+  });
+
   it('does not wait out the backoff when a new bundle arrives', async () => {
     const a = new Latest<CertificateBundle>();
     a.set(bundle('a', '01'));

@@ -66,7 +66,7 @@ describe('runOnce', () => {
       },
       new AbortController().signal,
     );
-    expect(report).toEqual({ ok: true, failedCertificates: [], pass: { ok: true } });
+    expect(report).toEqual({ ok: true, failedCertificates: [], failedCommands: [], pass: { ok: true } });
     expect(seen).toEqual([['a', 'b']]);
     expect(provider.stopped).toBe(true);
   });
@@ -104,6 +104,60 @@ describe('runOnce', () => {
       new AbortController().signal,
     );
     expect(report.ok).toBe(false);
+  });
+
+  // Issue 7 point 3: `run --once` as ExecStartPre / init container, before the consumer runs. The reload fails
+  // (nginx is not up), the files are in place: the run succeeds and names the command that failed.
+  it('succeeds when every file is in place though a reload command failed, and names the command', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const capture = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
+    const report = await runOnce(
+      {
+        tokens: tokens(untilAbort),
+        sources: new Map([['a', source('a', 'ok')]]),
+        render: async () => ({
+          ok: false,
+          templates: [
+            { destination: '/tls/a.crt', result: 'written' },
+            { destination: '/tls/a.key', result: 'unchanged' },
+          ],
+          pendingCommands: [{ spec: { argv: ['systemctl', 'reload', 'nginx'] } }],
+        }),
+        logger: capture,
+      },
+      new AbortController().signal,
+    );
+    expect(report).toMatchObject({ ok: true, failedCommands: ['systemctl reload nginx'] });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        command: 'systemctl reload nginx',
+        msg: expect.stringMatching(/^run --once: the files are in place but this command failed/),
+      }),
+    );
+  });
+
+  it('fails when a check failed or a file could not be written, even if no command failed', async () => {
+    const report = await runOnce(
+      {
+        tokens: tokens(untilAbort),
+        sources: new Map([['a', source('a', 'ok')]]),
+        render: async () => ({
+          ok: false,
+          templates: [
+            { destination: '/tls/a.crt', result: 'error' },
+            { destination: '/tls/a.key', result: 'written' },
+          ],
+          pendingCommands: [],
+        }),
+        logger,
+      },
+      new AbortController().signal,
+    );
+    expect(report).toMatchObject({ ok: false, failedCommands: [] });
   });
 
   it('gives up instead of waiting when the token provider fails for good', async () => {

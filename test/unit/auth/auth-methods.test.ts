@@ -50,6 +50,8 @@ describe('auth methods build their login requests', () => {
         namespace: 'team-a',
         body: { role_id: 'role-123', secret_id: 'secret-456' },
       },
+      // Declared so the lifecycle registers it for scrubbing.
+      secrets: { secret_id: 'secret-456' },
     };
     expect(await approle.credential(signal)).toEqual(expected);
     await expect(stat(join(dir, 'secret-id'))).rejects.toMatchObject({ code: 'ENOENT' });
@@ -62,6 +64,7 @@ describe('auth methods build their login requests', () => {
     const k8s = createAuthMethod(method({ type: 'kubernetes', role: 'agent', tokenPath }, 'auth/k8s'), VAULT);
     expect(await k8s.credential(signal)).toMatchObject({
       request: { mountPath: 'auth/k8s', body: { role: 'agent', jwt: 'jwt-one' } },
+      secrets: { jwt: 'jwt-one' },
     });
     await writeFile(tokenPath, 'jwt-two');
     expect(await k8s.credential(signal)).toMatchObject({

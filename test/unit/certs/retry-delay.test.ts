@@ -28,18 +28,32 @@ describe('retryDelay', () => {
     ).toBe(1_000);
   });
 
-  it('uses the policy alone when there is no certificate, or it has expired', () => {
-    for (const notAfter of [undefined, NOW - 1]) {
-      expect(
-        retryDelay({ attempt: 30, permanent: false, policy: POLICY, now: NOW, notAfter }, noJitter),
-      ).toBe(300_000);
+  it('retries at least every 30 s (with jitter) once there is nothing valid: none yet, or expired', () => {
+    for (const notAfter of [undefined, NOW - 1, NOW]) {
+      for (const attempt of [6, 30, 1000]) {
+        const input = { attempt, permanent: false, policy: POLICY, now: NOW, notAfter };
+        expect(retryDelay(input, noJitter)).toBe(30_000);
+        expect(retryDelay(input, () => 1)).toBe(22_500);
+      }
+      // Early attempts still start from the minimum: the 30 s bound is a ceiling, not a pace.
+      expect(retryDelay({ attempt: 1, permanent: false, policy: POLICY, now: NOW, notAfter }, noJitter)).toBe(
+        1_000,
+      );
     }
   });
 
+  it('keeps a policy shorter than 30 s as it is after expiry', () => {
+    const short = { minMs: 100, maxMs: 5_000 };
+    expect(
+      retryDelay({ attempt: 40, permanent: false, policy: short, now: NOW, notAfter: NOW - 1 }, noJitter),
+    ).toBe(5_000);
+  });
+
   it('starts a permanent failure at the longest wait, still capped by the time left', () => {
+    // With nothing valid on disk, even a rejected answer is asked again within 30 s (an operator may fix the role).
     expect(
       retryDelay({ attempt: 1, permanent: true, policy: POLICY, now: NOW, notAfter: undefined }, noJitter),
-    ).toBe(300_000);
+    ).toBe(30_000);
     expect(
       retryDelay({ attempt: 1, permanent: true, policy: POLICY, now: NOW, notAfter: NOW + 10 * H }, noJitter),
     ).toBe(300_000);

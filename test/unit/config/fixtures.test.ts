@@ -225,6 +225,7 @@ describe('valid fixtures', () => {
         user: 'root',
         group: 'nginx',
         backup: true,
+        followSymlink: false,
         exec: { ...nginx, timeoutMs: 90_000 },
       },
       {
@@ -236,6 +237,7 @@ describe('valid fixtures', () => {
         user: '0',
         group: '101',
         backup: false,
+        followSymlink: false,
         exec: { ...nginx, timeoutMs: 30_000 },
       },
       {
@@ -247,6 +249,7 @@ describe('valid fixtures', () => {
         user: undefined,
         group: undefined,
         backup: false,
+        followSymlink: false,
         exec: { check: undefined, command: { shell: 'pkill -HUP postgres' }, timeoutMs: 30_000 },
       },
       {
@@ -258,6 +261,7 @@ describe('valid fixtures', () => {
         user: undefined,
         group: undefined,
         backup: false,
+        followSymlink: false,
         exec: undefined,
       },
     ]);

@@ -136,4 +136,16 @@ describe('runCommand', () => {
     expect(describeCommand({ argv: ['nginx', '-s', 'reload'] })).toBe('nginx -s reload');
     expect(describeCommand({ shell: 'nginx -t && nginx -s reload' })).toBe('nginx -t && nginx -s reload');
   });
+
+  it('never hands VAULT_* to a child, even without an explicit environment', async () => {
+    process.env.VAULT_TOKEN = 'hvs.not-for-children';
+    try {
+      const result = await runCommand({ shell: 'env' }, { timeoutMs: 10_000 });
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).not.toMatch(/^VAULT_/m);
+      expect(result.stdout).toMatch(/^PATH=/m);
+    } finally {
+      delete process.env.VAULT_TOKEN;
+    }
+  });
 });

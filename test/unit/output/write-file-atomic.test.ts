@@ -1,8 +1,19 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, chmod, mkdir } from 'node:fs/promises';
+import {
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  stat,
+  writeFile,
+  chmod,
+  mkdir,
+  lstat,
+  symlink,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../../src/output/write-file-atomic.js';
+import { tempPathFor, writeFileAtomic } from '../../../src/output/write-file-atomic.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;
@@ -72,5 +83,21 @@ describe('writeFileAtomic', () => {
     await writeFile(join(path, 'inside'), 'keep');
     await expect(writeFileAtomic({ path, contents: 'x', mode: 0o644 })).rejects.toThrow();
     expect((await readdir(dir)).sort()).toEqual(['target']);
+  });
+
+  it('replaces a symlink at the path instead of writing through it, even when the target already matches', async () => {
+    const target = join(dir, 'target.pem');
+    await writeFile(target, 'x');
+    await chmod(target, 0o644);
+    const path = join(dir, 'link.pem');
+    await symlink(target, path);
+    expect(await writeFileAtomic({ path, contents: 'x', mode: 0o644 })).toEqual({ changed: true });
+    expect((await lstat(path)).isSymbolicLink()).toBe(false);
+    await writeFileAtomic({ path, contents: 'new', mode: 0o644 });
+    expect(await readFile(target, 'utf8')).toBe('x');
+  });
+
+  it('names temp files .NAME.HEX.tmp beside the destination (the form stale-file cleanup recognises)', () => {
+    expect(tempPathFor('/etc/tls/web.key')).toMatch(/^\/etc\/tls\/\.web\.key\.[0-9a-f]{12}\.tmp$/);
   });
 });

@@ -2,7 +2,7 @@
 // 400/404/500 answers a Vault client sees.
 
 import { describe, expect, it } from 'vitest';
-import { x509 } from '../../../../src/certs/x509.js';
+import { x509 } from '../../../../src/dev-server/x509/x509.js';
 import {
   COLON_HEX,
   START,

@@ -1,7 +1,7 @@
 // The PKI backend called directly: revocation, the CRL and the read endpoints.
 
 import { describe, expect, it } from 'vitest';
-import { x509 } from '../../../../src/certs/x509.js';
+import { x509 } from '../../../../src/dev-server/x509/x509.js';
 import { START, failure, logical, serialOf, withRootAndRole } from './pki-test-backend.js';
 
 describe('revoke and the read endpoints', () => {

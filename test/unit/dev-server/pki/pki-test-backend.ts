@@ -1,7 +1,7 @@
 // A PKI backend on a fake clock and a fake mount, called directly, for the backend's unit tests.
 
 import { webcrypto } from 'node:crypto';
-import { x509 } from '../../../../src/certs/x509.js';
+import { x509 } from '../../../../src/dev-server/x509/x509.js';
 import { createPkiBackend } from '../../../../src/dev-server/pki/pki-backend.js';
 import type {
   BackendContext,
