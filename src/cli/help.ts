@@ -12,7 +12,8 @@ interface CommandHelp {
 
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   run: {
-    usage: 'certagent run -c FILE [-c FILE…] [--once] [--dev] [--log-level LEVEL] [--log-format json|pretty]',
+    usage:
+      'certagent run -c FILE [-c FILE…] [--once] [--dev] [--log-level LEVEL] [--log-format json|pretty|auto]',
     summary:
       'Runs the agent: keeps every certificate valid, renders the templates, runs checks and reload commands.\n' +
       'Signals: SIGTERM/SIGINT stop (exit 0), SIGHUP reloads the configuration, SIGUSR1 rotates every certificate.',

@@ -131,7 +131,8 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface LogConfig {
   readonly level: LogLevel;
-  readonly format: 'json' | 'pretty';
+  /** `auto` (the default): pretty on a terminal, JSON otherwise. */
+  readonly format: 'json' | 'pretty' | 'auto';
 }
 
 export interface RuntimeConfig {

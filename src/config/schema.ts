@@ -180,7 +180,7 @@ export const configSchema = z.strictObject({
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
-      format: z.enum(['json', 'pretty']).optional(),
+      format: z.enum(['json', 'pretty', 'auto']).optional(),
     })
     .optional(),
   pid_file: nonEmpty.optional(),

@@ -49,7 +49,7 @@ export function createLogger(
 ): AgentLogger {
   const secrets = new SecretRegistry();
   const sink =
-    config.format === 'pretty'
+    config.format === 'pretty' || (config.format === 'auto' && isTty(destination))
       ? pretty({
           destination: destination as NodeJS.WritableStream,
           sync: true,
