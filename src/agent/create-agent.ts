@@ -6,29 +6,28 @@ import { sameBundle } from '../certs/build-bundle.js';
 import type { CertificateEventListener, PkiIssuer } from '../certs/certificate-source.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
-import type { CertificateConfig, ListenerConfig, RuntimeConfig } from '../config/runtime-config.js';
-import { securityWarnings } from '../config/security-warnings.js';
+import type { CertificateConfig, RuntimeConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { Latest } from '../lib/latest.js';
 import type { DueCommand } from '../output/render-pass.js';
 import { runRenderPass } from '../output/render-pass.js';
-import { destinationLocations, removeStaleTempFiles } from '../output/stale-temp-files.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
 import type { RunningListener } from '../telemetry/listener.js';
-import { startListener } from '../telemetry/listener.js';
 import { AgentMetrics } from '../telemetry/metrics.js';
 import { SecretRegistry } from '../telemetry/secret-registry.js';
 import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';
 import { VERSION } from '../cli/version.js';
+import { startAgentListener } from './agent-listener.js';
 import { watchAgentFiles } from './agent-watchers.js';
 import { observeAuth, observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
+import type { Agent, AgentOptions } from './agent-types.js';
 import { logPassSummary } from './pass-summary.js';
+import { prepareStart } from './prepare-start.js';
 import { reloadAgent } from './reload-agent.js';
-import type { ReloadPlan } from './reload-plan.js';
 import type { RenderPass } from './render-loop.js';
 import { runRenderLoop } from './render-loop.js';
 import { retryDeadline } from './retry-deadline.js';
@@ -39,39 +38,7 @@ import { createTokenProvider } from './token-provider-for.js';
 import { createVaultPkiIssuer } from './vault-pki-issuer.js';
 import type { StopWatching } from './watch-paths.js';
 
-/** What an agent is made from; everything but the config has a production default. */
-export interface AgentOptions {
-  readonly config: RuntimeConfig;
-  readonly logger: Logger;
-  readonly secrets?: SecretRegistry;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly vault?: VaultClient;
-  /** `run --once`: a failed login ends the run instead of being retried. */
-  readonly once?: boolean;
-  /** Reads the configuration again (SIGHUP, config_watch); throws ConfigError when it is invalid. */
-  readonly loadConfig?: () => Promise<RuntimeConfig>;
-}
-
-/** A composed agent: the daemon (`run`), a single pass (`runOnce`), and what operators can ask of it. */
-export interface Agent {
-  readonly metrics: AgentMetrics;
-  readonly health: HealthState;
-  /** The published bundle of each certificate. */
-  readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
-  /** The configuration in force (changes on a successful reload). */
-  readonly config: RuntimeConfig;
-  run(signal: AbortSignal): Promise<void>;
-  runOnce(signal: AbortSignal): Promise<OnceReport>;
-  /** Forces a new certificate now (`certagent rotate NAME`); undefined for an unknown name. */
-  rotate(name: string): Promise<CertificateBundle> | undefined;
-  /** Forces a new certificate for every one (SIGUSR1); failures are logged, and retried by each source. */
-  rotateAll(): void;
-  /** Re-reads the config and applies the difference; false when the new config was refused (old one kept). */
-  reload(trigger: string): Promise<boolean>;
-  /** Releases the Vault connections; call after run/runOnce settled. */
-  close(): Promise<void>;
-}
+export type { Agent, AgentOptions } from './agent-types.js';
 
 /** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
 const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
@@ -113,7 +80,7 @@ export class LiveAgent implements Agent {
   stopWatching: StopWatching | undefined;
   reloading: Promise<unknown> = Promise.resolve();
   readonly #random: () => number;
-  readonly #secrets: SecretRegistry;
+  readonly secrets: SecretRegistry;
   readonly #onEvent: CertificateEventListener;
   readonly #deadline: ReturnType<typeof retryDeadline>;
   readonly #latest = new Map<string, Latest<CertificateBundle>>();
@@ -131,7 +98,7 @@ export class LiveAgent implements Agent {
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
-    this.#secrets = options.secrets ?? new SecretRegistry();
+    this.secrets = options.secrets ?? new SecretRegistry();
     this.health = new HealthState([], [], { fileExists: existsSync });
     this.#clientOptions = {
       ...observeVaultRequests(this.metrics, this.logger.child({ component: 'vault' })),
@@ -171,7 +138,7 @@ export class LiveAgent implements Agent {
   }
 
   async runOnce(signal: AbortSignal): Promise<OnceReport> {
-    await this.#beforeStart();
+    await prepareStart(this.config, this.store, this.logger);
     return runOnce(
       { tokens: this.tokens, sources: this.sources, render: this.render, logger: this.logger },
       signal,
@@ -179,9 +146,9 @@ export class LiveAgent implements Agent {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    await this.#beforeStart();
+    await prepareStart(this.config, this.store, this.logger);
     const tasks = new TaskSet(signal);
-    this.listener = this.config.listener ? await this.startListener(this.config.listener) : undefined;
+    this.listener = this.config.listener ? await startAgentListener(this, this.config.listener) : undefined;
     try {
       this.tasks = tasks;
       this.logger.info(
@@ -223,21 +190,6 @@ export class LiveAgent implements Agent {
     return this.vault.close();
   }
 
-  /** Security warnings, then temp files a SIGKILL left beside destinations, token sinks and in state_dir. */
-  async #beforeStart(): Promise<void> {
-    const config = this.config;
-    for (const warning of securityWarnings(config)) this.logger.warn(warning);
-    const sinks = (config.autoAuth?.sinks ?? []).map((sink) => ({
-      destination: sink.path,
-      followSymlink: false,
-    }));
-    const locations = [
-      ...(await destinationLocations([...config.templates, ...sinks])),
-      ...this.store.tempFileLocations(),
-    ];
-    await removeStaleTempFiles(locations, this.logger.child({ component: 'output' }));
-  }
-
   /** Reload commands that failed: owed until a later pass runs them successfully (the render loop retries). */
   #owed: readonly DueCommand[] = [];
 
@@ -264,7 +216,7 @@ export class LiveAgent implements Agent {
       config,
       vault: this.vault,
       clientOptions: this.#clientOptions,
-      secrets: this.#secrets,
+      secrets: this.secrets,
       metrics: observeAuth(this.metrics, this.health, this.clock),
       clock: this.clock,
       random: this.#random,
@@ -301,23 +253,4 @@ export class LiveAgent implements Agent {
       this.config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
     );
   }
-
-  startListener(config: ListenerConfig): Promise<RunningListener> {
-    return startListener({
-      ...config,
-      health: this.health,
-      metrics: this.metrics,
-      now: () => this.clock.now(),
-      logger: this.logger,
-      secrets: this.#secrets,
-      rotate: (name) =>
-        this.rotate(name)?.then((bundle) => ({
-          certificate: name,
-          serial: bundle.serialNumber,
-          notAfter: bundle.notAfter,
-        })),
-    });
-  }
 }
-
-export type { ReloadPlan };

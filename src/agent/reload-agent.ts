@@ -3,6 +3,7 @@ import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ConfigError, errorMessage } from '../lib/errors.js';
 import type { Latest } from '../lib/latest.js';
 import { TemplateEngine } from '../templates/template-engine.js';
+import { startAgentListener } from './agent-listener.js';
 import { watchAgentFiles } from './agent-watchers.js';
 import type { LiveAgent } from './create-agent.js';
 import type { ReloadPlan } from './reload-plan.js';
@@ -85,7 +86,7 @@ async function rebindListener(agent: LiveAgent, next: RuntimeConfig): Promise<vo
   const old = agent.listener;
   if (next.listener) {
     try {
-      agent.listener = await agent.startListener(next.listener);
+      agent.listener = await startAgentListener(agent, next.listener);
     } catch (error) {
       agent.logger.error(
         { error: errorMessage(error) },
