@@ -60,7 +60,8 @@ export async function runOnce(
   const work = AbortSignal.any([signal, tokenFailed.signal]);
   const tokenRun = tokens.run(tokenStop.signal).catch((error: unknown) => {
     if (tokenStop.signal.aborted && isAbortError(error)) return;
-    logger.error({ error: errorMessage(error) }, 'no Vault token');
+    // The cause leads the line (e.g. "Vault unreachable at ADDR (connection refused)"): it is what the operator acts on.
+    logger.error({ error: errorMessage(error) }, `no Vault token: ${errorMessage(error)}`);
     tokenFailed.abort(error);
   });
   try {

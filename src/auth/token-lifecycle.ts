@@ -1,16 +1,13 @@
 import type { Logger } from 'pino';
-import type { AutoAuthConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { backoffDelay } from '../lib/backoff.js';
-import type { Clock } from '../lib/clock.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import { login } from '../vault/auth-api.js';
 import { lookupSelf, revokeSelf } from '../vault/token-api.js';
-import type { SecretUse } from '../telemetry/secret-registry.js';
-import type { VaultClient } from '../vault/types.js';
-import type { AuthMethod, Credential } from './methods/auth-method.js';
+import type { Credential } from './methods/auth-method.js';
+import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
 import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
@@ -18,34 +15,7 @@ import { reloginAt, renewAt, retryDelay } from './token-schedule.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 
-/** The counters the lifecycle reports to (AgentMetrics has them). */
-export interface TokenMetrics {
-  readonly tokenRenewals: { inc(labels: { result: 'success' | 'failure' | 'not_renewable' }): void };
-  readonly authLogins: { inc(labels: { method: string; result: 'success' | 'failure' }): void };
-  /** Why the last login failed (the health state shows it in /status). */
-  readonly loginFailed?: (method: string, error: unknown) => void;
-}
-
-/** What the lifecycle is built from. */
-export interface TokenLifecycleOptions {
-  readonly method: AuthMethod;
-  readonly autoAuth: AutoAuthConfig | undefined;
-  readonly vault: VaultClient;
-  /** A client presenting a TLS client certificate, for the cert method (made per login: the files may rotate). */
-  readonly clientWithCertificate?: (cert: { certFile: string; keyFile: string }) => VaultClient;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly logger: Logger;
-  readonly metrics: TokenMetrics;
-  /**
-   * Every token, secret_id and JWT is registered here before it is used, so no log line can carry it. The
-   * `use.slot` names what the value replaces (the previous token, the previous JWT), which the registry keeps
-   * only for a short grace period.
-   */
-  readonly registerSecret: (value: string, use?: SecretUse) => void;
-  /** A failed login ends `run` with the error (exit_on_err, or `run --once` where waiting helps nobody). */
-  readonly failFast?: boolean;
-}
+export type { TokenLifecycleOptions, TokenMetrics } from './token-lifecycle-options.js';
 
 const DEFAULT_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
 
@@ -64,6 +34,8 @@ export class TokenLifecycle implements TokenProvider {
   #state: TokenState | undefined;
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
+  /** What the last `next token … scheduled` line at info announced. */
+  #lastPlan: { state: TokenState; expiresAt: number | null; action: string } | undefined;
   /** The current token was refused (403) or expired: re-reading the same token is pointless. */
   #wasRefused = false;
 
@@ -232,7 +204,12 @@ export class TokenLifecycle implements TokenProvider {
         action = 'expire';
       }
       if (failures === 0 && Number.isFinite(dueAt)) {
-        this.#log.info(
+        // At info once per token, expiry and action; a wake-up that changed nothing repeats it at debug only.
+        const last = this.#lastPlan;
+        const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === action;
+        this.#lastPlan = { state, expiresAt: state.expiresAt, action };
+        const level = same ? 'debug' : 'info';
+        this.#log[level](
           { next: action, at: iso(dueAt), expires_at: iso(state.expiresAt) },
           `next token ${action === 'renew' ? 'renewal' : action === 'relogin' ? 'login' : 'expiry'} scheduled`,
         );

@@ -1,0 +1,243 @@
+// Shared by the real-server rotation tests (test/e2e/nginx-rotation, haproxy-rotation): an example recipe's agent
+// config pointed at a dev server with a short certificate, a TLS server process we can stop for sure, and a client
+// that opens connections at a steady rate and records the serial each handshake served.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { connect } from 'node:tls';
+import { parseDocument } from 'yaml';
+import type { DevServerProcess } from '../helpers/cli-process.js';
+import { ROOT, startCli, waitFor } from '../helpers/cli-process.js';
+
+/** The absolute path of a program on PATH (or in the sbin directories a non-root PATH may lack), or undefined. */
+export function findProgram(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/local/sbin'];
+  for (const dir of dirs.filter(Boolean)) {
+    const candidate = join(dir, name);
+    if (spawnSync('test', ['-x', candidate]).status === 0) return candidate;
+  }
+  return undefined;
+}
+
+/** A loopback TCP port that was free a moment ago (the servers under test cannot be told to pick one). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/**
+ * The recipe's agent.yaml as the test runs it: the same templates, checks and reload commands, with production
+ * paths mapped into `dir` (each mapping must occur, so a renamed path in the example fails loudly), Vault replaced by
+ * the dev server (root token from VAULT_TOKEN, role `dev`), the certificate shortened to `ttl`, and a free listener.
+ */
+export async function adaptRecipe(options: {
+  readonly recipe: string;
+  readonly dir: string;
+  readonly vaultAddress: string;
+  readonly ttl: string;
+  readonly paths: Readonly<Record<string, string>>;
+}): Promise<string> {
+  let text = await readFile(join(ROOT, options.recipe), 'utf8');
+  for (const [from, to] of Object.entries(options.paths)) {
+    if (!text.includes(from)) throw new Error(`${options.recipe} no longer mentions ${from}`);
+    text = text.split(from).join(to);
+  }
+  const doc = parseDocument(text);
+  doc.set('vault', { address: options.vaultAddress });
+  doc.delete('auto_auth');
+  doc.set('state_dir', join(options.dir, 'state'));
+  doc.setIn(['listener', 'address'], '127.0.0.1:0');
+  const names = Object.keys((doc.toJS() as { certificates: Record<string, unknown> }).certificates);
+  for (const name of names) {
+    doc.setIn(['certificates', name, 'mount'], 'pki');
+    doc.setIn(['certificates', name, 'role'], 'dev');
+    doc.setIn(['certificates', name, 'common_name'], 'localhost');
+    doc.setIn(['certificates', name, 'alt_names'], []);
+    doc.setIn(['certificates', name, 'ip_sans'], ['127.0.0.1']);
+    doc.setIn(['certificates', name, 'ttl'], options.ttl);
+  }
+  const config = join(options.dir, 'agent.yaml');
+  await writeFile(config, doc.toString());
+  return config;
+}
+
+/** A server process in its own process group, so stopping it also stops its workers. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly output: { text: string };
+  stop(): Promise<void>;
+}
+
+export function startServer(file: string, args: readonly string[], cwd: string): ServerProcess {
+  const child = spawn(file, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { text: '' };
+  child.stdout?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output.text += chunk.toString()));
+  const exited = once(child, 'exit');
+  return {
+    child,
+    output,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await exited;
+    },
+  };
+}
+
+/** What the client saw. */
+export interface LoadReport {
+  readonly attempts: number;
+  readonly handshakes: number;
+  readonly failures: readonly string[];
+  /** Distinct serials, in the order they were first served. */
+  readonly serials: readonly string[];
+  readonly seconds: number;
+}
+
+/** One verified TLS handshake (the dev CA, the name `localhost`); resolves with the served serial. */
+export function handshake(port: number, ca: string, timeoutMs = 5000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, timeout: timeoutMs });
+    socket.once('secureConnect', () => {
+      const serial = socket.getPeerCertificate().serialNumber;
+      socket.destroy();
+      resolve(serial);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`no handshake within ${timeoutMs} ms`));
+    });
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * Starts a handshake every 1/rate s for `durationMs` (without waiting for the previous one, as independent clients
+ * would), and resolves once every one has finished.
+ */
+export async function loadTls(options: {
+  readonly port: number;
+  readonly ca: string;
+  readonly durationMs: number;
+  readonly ratePerSecond: number;
+}): Promise<LoadReport> {
+  const started = performance.now();
+  const failures: string[] = [];
+  const serials: string[] = [];
+  const pending: Promise<void>[] = [];
+  let handshakes = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (performance.now() - started >= options.durationMs) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      const at = ((performance.now() - started) / 1000).toFixed(2);
+      pending.push(
+        handshake(options.port, options.ca).then(
+          (serial) => {
+            handshakes += 1;
+            if (!serials.includes(serial)) serials.push(serial);
+          },
+          (error: Error) => {
+            failures.push(`${at}s: ${error.message}`);
+          },
+        ),
+      );
+    }, 1000 / options.ratePerSecond);
+  });
+  await Promise.all(pending);
+  return {
+    attempts: pending.length,
+    handshakes,
+    failures,
+    serials,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The dev server's CA, which the client trusts. */
+export async function fetchDevCa(vaultAddress: string): Promise<string> {
+  const response = await fetch(`${vaultAddress}/v1/pki/ca/pem`);
+  if (!response.ok) throw new Error(`pki/ca/pem answered ${response.status}`);
+  return response.text();
+}
+
+/** What one rotation run measured, printed by the test. */
+export interface RotationResult {
+  readonly report: LoadReport;
+  readonly checks: { readonly ok: number; readonly failed: number };
+  readonly reloads: { readonly ok: number; readonly failed: number };
+}
+
+/**
+ * The scenario both recipes must pass: start the agent on `config`; once `certificateFile` holds a certificate,
+ * start the server (it needs the files, as the systemd ordering guarantees in production); once it serves TLS, load
+ * it for `loadMs`; then stop the agent (exit 0 required) and report what the client and the agent's log saw.
+ */
+export async function runRotation(options: {
+  readonly name: string;
+  readonly config: string;
+  readonly vault: DevServerProcess;
+  readonly certificateFile: string;
+  readonly port: number;
+  readonly loadMs: number;
+  readonly start: () => ServerProcess;
+}): Promise<RotationResult> {
+  const agent = startCli(['run', '-c', options.config], { env: { VAULT_TOKEN: options.vault.token } });
+  await waitFor(
+    async () => {
+      try {
+        return new X509Certificate(await readFile(options.certificateFile)).serialNumber;
+      } catch {
+        return undefined;
+      }
+    },
+    { timeoutMs: 30_000, what: 'the first certificate', process: agent },
+  );
+  const server = options.start();
+  const ca = await fetchDevCa(options.vault.address);
+  await waitFor(
+    () =>
+      server.child.exitCode === null ? handshake(options.port, ca, 1000).catch(() => undefined) : 'exited',
+    { timeoutMs: 15_000, what: `${options.name} to serve TLS on 127.0.0.1:${options.port}` },
+  );
+  if (server.child.exitCode !== null) throw new Error(`${options.name} exited:\n${server.output.text}`);
+  const report = await loadTls({ port: options.port, ca, durationMs: options.loadMs, ratePerSecond: 30 });
+  const log = agent.output.stdout;
+  const count = (message: string) => log.split(`"msg":"${message}"`).length - 1;
+  const result = {
+    report,
+    checks: { ok: count('check succeeded'), failed: count('check failed') },
+    reloads: { ok: count('command succeeded'), failed: count('command failed') },
+  };
+  console.log(
+    `${options.name}-rotation: ${report.attempts} connections in ${report.seconds.toFixed(1)} s ` +
+      `(${(report.attempts / report.seconds).toFixed(1)}/s), ${report.handshakes} handshakes ok, ` +
+      `${report.failures.length} failed, ${report.serials.length - 1} serial changes seen; agent: ` +
+      `${result.checks.ok} checks ok / ${result.checks.failed} failed, ` +
+      `${result.reloads.ok} reloads ok / ${result.reloads.failed} failed`,
+  );
+  if (server.child.exitCode !== null) throw new Error(`${options.name} exited:\n${server.output.text}`);
+  const code = await agent.stop('SIGTERM');
+  if (code !== 0)
+    throw new Error(`the agent exited with ${code}:\n${agent.output.stderr}${log.slice(-4000)}`);
+  return result;
+}

@@ -1,0 +1,97 @@
+// Issue 7 point 5, at the lifecycle: writes beside the token file re-read nothing and log nothing at info; a token
+// file rewritten with the same token (other whitespace) re-reads it but repeats `next token renewal scheduled`
+// at debug only.
+
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
+import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
+import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
+import type { VaultClient } from '../../../src/vault/types.js';
+import { testVaultConfig } from '../../helpers/vault-config.js';
+import { FakeClock } from '../certs/support/fake-clock.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'certagent-quiet-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+it('a busy directory and a same-token rewrite log the schedule at info once', async () => {
+  const tokenFile = join(dir, 'token');
+  await writeFile(tokenFile, 'hvs.quietToken01');
+  const clock = new FakeClock();
+  let lookups = 0;
+  const vault: VaultClient = {
+    request: async () => {
+      lookups++;
+      return { data: { ttl: 3600, creation_ttl: 3600, renewable: true } } as never;
+    },
+    requestText: async () => '',
+    close: async () => undefined,
+  };
+  const lines: { level: number; msg: string }[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+        done();
+      },
+    }),
+  );
+  const autoAuth: AutoAuthConfig = {
+    method: {
+      settings: { type: 'token_file', tokenFilePath: tokenFile },
+      mountPath: 'auth/token',
+      namespace: undefined,
+      minBackoffMs: 1000,
+      maxBackoffMs: 60_000,
+      exitOnErr: false,
+    },
+    sinks: [],
+    revokeOnShutdown: false,
+  };
+  const lifecycle = new TokenLifecycle({
+    method: createAuthMethod(autoAuth.method, testVaultConfig('http://127.0.0.1:1')),
+    autoAuth,
+    vault,
+    clock,
+    random: () => 0,
+    logger,
+    metrics: { tokenRenewals: { inc: () => undefined }, authLogins: { inc: () => undefined } },
+    registerSecret: () => undefined,
+  });
+  const controller = new AbortController();
+  const running = lifecycle.run(controller.signal);
+  const scheduled = (level: number) =>
+    lines.filter((line) => line.msg === 'next token renewal scheduled' && line.level === level).length;
+  try {
+    await until(() => scheduled(30) === 1);
+    await mkdir(join(dir, 'state'));
+    for (let i = 0; i < 20; i++) {
+      await appendFile(join(dir, 'agent.log'), `line ${i}\n`);
+      await writeFile(join(dir, 'state', `web-${i}.json`), '{}');
+    }
+    // Same token, other whitespace: a real content change, so the barrier for the sibling writes above.
+    await writeFile(tokenFile, 'hvs.quietToken01\n');
+    await until(() => scheduled(20) === 1);
+    expect(scheduled(30)).toBe(1);
+    expect(lookups).toBe(1);
+  } finally {
+    controller.abort();
+    await running;
+  }
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
