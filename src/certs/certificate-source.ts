@@ -82,11 +82,6 @@ export class CertificateSource {
     return this.#ensuring;
   }
 
-  /** The request fingerprint: a reload re-obtains the certificate only when this changes. */
-  get fingerprint(): string {
-    return this.#fingerprint;
-  }
-
   /**
    * Forces a new certificate now (SIGUSR1, `certagent rotate`): `run` stops waiting for the scheduled renewal and
    * obtains one, which then goes through the usual render pass (check, command, rollback). Requests made before an
@@ -165,21 +160,17 @@ export class CertificateSource {
     const reason: IssueReason = rotation.forced ? 'forced' : scheduled;
     this.#lastReason = reason;
     const previous = this.bundle.value;
-    let obtained: Awaited<ReturnType<typeof obtainBundle>>;
-    try {
-      obtained = await obtainBundle({
-        config,
-        issuer,
-        now: () => clock.now(),
-        fingerprint: this.#fingerprint,
-        currentKey: previous?.privateKey ?? this.#keptKey,
-        signal,
-      });
-    } catch (error) {
+    const { bundle, warnings } = await obtainBundle({
+      config,
+      issuer,
+      now: () => clock.now(),
+      fingerprint: this.#fingerprint,
+      currentKey: previous?.privateKey ?? this.#keptKey,
+      signal,
+    }).catch((error: unknown) => {
       rotation.settle({ error });
       throw error;
-    }
-    const { bundle, warnings } = obtained;
+    });
     for (const warning of warnings) this.#log.warn({ warning }, 'vault warning');
     try {
       await store.save(bundle);
