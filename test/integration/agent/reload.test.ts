@@ -96,6 +96,22 @@ describe('reload (SIGHUP)', () => {
   });
 });
 
+describe('config_watch', () => {
+  it('a change to the config file reloads it as SIGHUP does', async () => {
+    h = await startAgent(server(), (dir) => `${config(dir)}config_watch: true\n`);
+    const { dir } = h;
+    const first = await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    await h.writeConfig(`${config(dir, { dest: 'watched.crt' })}config_watch: true\n`);
+    expect(await until(() => h!.serial(join(dir, 'watched.crt')), 'the file the new config names')).toBe(
+      first,
+    );
+    expect(h.lines.map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(/^configuration reloaded \(.*agent\.yaml changed\): templates changed$/),
+    );
+    expect(h.pkiRequests()).toBe(1);
+  });
+});
+
 describe('forced rotation', () => {
   it('rotate(name) re-issues exactly that certificate and the pass writes it', async () => {
     h = await startAgent(server(), (dir) => config(dir, { api: true }));
