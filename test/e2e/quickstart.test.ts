@@ -74,6 +74,6 @@ describe('quick start', () => {
     expect(status.certificates.web.serial).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
     expect(status.auth.authenticated).toBe(true);
     expect(await agent.stop('SIGTERM')).toBe(0);
-    expect(agent.output.stdout).toMatch(/"msg":"certagent stopped"/);
+    expect(agent.output.stdout).toMatch(/"msg":"certagent stopped by SIGTERM"/);
   });
 });
