@@ -45,5 +45,7 @@ export function createTokenProvider(parts: TokenProviderParts): TokenProvider {
     metrics: parts.metrics,
     registerSecret: (value, use) => secrets.register(value, use),
     failFast: parts.failFast,
+    // failFast is `run --once` here: no file watcher for a run that ends before a file change could matter.
+    watchFiles: !parts.failFast,
   });
 }

@@ -32,4 +32,6 @@ export interface TokenLifecycleOptions {
   readonly registerSecret: (value: string, use?: SecretUse) => void;
   /** A failed login ends `run` with the error (exit_on_err, or `run --once` where waiting helps nobody). */
   readonly failFast?: boolean;
+  /** Watch the method's files for a new token or certificate (default true; `run --once` ends before it matters). */
+  readonly watchFiles?: boolean;
 }

@@ -56,7 +56,10 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const stopWatching = await this.#options.method.watch?.(() => this.#wake.wake('changed'));
+    const stopWatching =
+      this.#options.watchFiles === false
+        ? undefined
+        : await this.#options.method.watch?.(() => this.#wake.wake('changed'));
     try {
       await this.#loop(signal);
     } catch (error) {
@@ -194,10 +197,10 @@ export class TokenLifecycle implements TokenProvider {
         dueAt =
           failures > 0
             ? now + retryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
-            : renewAt(now, state.expiresAt);
+            : renewAt(now, state.expiresAt, random);
         action = 'renew';
       } else if (method.canLogin && method.type !== 'token_file') {
-        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy);
+        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy, random);
         action = 'relogin';
       } else {
         dueAt = state.expiresAt;

@@ -4,19 +4,35 @@
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { backoffDelay } from '../lib/backoff.js';
 
-/** Renew at half the remaining TTL (the cadence is re-derived from every renewal's lease). */
-export function renewAt(now: number, expiresAt: number): number {
-  return now + Math.max(0, (expiresAt - now) / 2);
+/** How much later than half the remaining TTL jitter may move a renewal (a share of what is left). */
+export const TOKEN_RENEW_JITTER_SHARE = 0.1;
+
+/**
+ * Renew at half the remaining TTL, moved later by up to a tenth of it at random (the cadence is re-derived from
+ * every renewal's lease). A fleet started in the same minute would otherwise renew in the same minute forever; later
+ * rather than earlier keeps it at most two renewals per TTL, and 40 % of the TTL is still left for retries.
+ */
+export function renewAt(now: number, expiresAt: number, random: () => number): number {
+  const share = 0.5 + clamp01(random()) * TOKEN_RENEW_JITTER_SHARE;
+  return now + Math.max(0, (expiresAt - now) * share);
 }
 
 /**
  * When a token that can no longer be renewed should be replaced by a new login: early enough before expiry to
  * leave room for a few retries (three minimum backoffs, or a tenth of the last lease if longer), but never in
- * the first half of what is left.
+ * the first half of what is left. Jitter widens the margin by up to as much again, so agents whose tokens hit
+ * their max TTL together do not all log in in the same second.
  */
-export function reloginAt(now: number, expiresAt: number, leaseMs: number, policy: BackoffPolicy): number {
+export function reloginAt(
+  now: number,
+  expiresAt: number,
+  leaseMs: number,
+  policy: BackoffPolicy,
+  random: () => number,
+): number {
   const left = Math.max(0, expiresAt - now);
-  const margin = Math.min(Math.max(3 * policy.minMs, 0.1 * leaseMs), left / 2);
+  const base = Math.max(3 * policy.minMs, 0.1 * leaseMs);
+  const margin = Math.min(base * (1 + clamp01(random())), left / 2);
   return expiresAt - margin;
 }
 
@@ -51,4 +67,8 @@ export function retryDelay(
   return retryAfterSeconds === undefined
     ? delay
     : Math.max(delay, Math.min(retryAfterSeconds * 1000, policy.maxMs));
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
 }

@@ -56,7 +56,7 @@ function checkChain(leaf: ParsedCertificate, material: IssuedMaterial): void {
   if (chain.length === 0) throw new CertificateCheckError('chain', 'no issuing CA was returned');
   let child = leaf;
   for (const [index, parent] of chain.entries()) {
-    if (!signedBy(child, parent)) {
+    if (!signedBy(child, parent, index > 0)) {
       const what = index === 0 ? 'the certificate' : `ca_chain[${index - 1}]`;
       throw new CertificateCheckError(
         'chain',
@@ -67,20 +67,44 @@ function checkChain(leaf: ParsedCertificate, material: IssuedMaterial): void {
   }
 }
 
+// Every certificate of an agent usually shares one CA chain: each distinct CA is parsed once, and each CA-to-CA
+// signature verified once, instead of once per certificate and renewal. Bounded, oldest first out, so a CA that
+// rotates does not leave its predecessors behind forever. Failures are not cached.
+const CACHE_LIMIT = 64;
+const parsedCas = new Map<string, ParsedCertificate>();
+const verifiedCaPairs = new Set<string>();
+
+function remember<K>(cache: Map<K, unknown> | Set<K>, key: K): void {
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as K);
+  if (cache instanceof Set) cache.add(key);
+}
+
 function parseChainEntry(pem: string, label: string): ParsedCertificate {
+  const key = pem.trim();
+  const cached = parsedCas.get(key);
+  if (cached) return cached;
+  let parsed: ParsedCertificate;
   try {
-    return parseCertificate(pem);
+    parsed = parseCertificate(key);
   } catch (error) {
     throw new CertificateCheckError('chain', `${label} does not parse`, { cause: error });
   }
+  remember(parsedCas, key);
+  parsedCas.set(key, parsed);
+  return parsed;
 }
 
-function signedBy(child: ParsedCertificate, parent: ParsedCertificate): boolean {
+function signedBy(child: ParsedCertificate, parent: ParsedCertificate, childIsCa: boolean): boolean {
+  const pair = `${child.pem}\n${parent.pem}`;
+  if (childIsCa && verifiedCaPairs.has(pair)) return true;
+  let ok: boolean;
   try {
-    return child.node.checkIssued(parent.node) && child.node.verify(parent.node.publicKey);
+    ok = child.node.checkIssued(parent.node) && child.node.verify(parent.node.publicKey);
   } catch {
-    return false;
+    ok = false;
   }
+  if (ok && childIsCa) remember(verifiedCaPairs, pair);
+  return ok;
 }
 
 function checkNames(leaf: ParsedCertificate, requested: CsrNames): void {

@@ -1,7 +1,9 @@
 import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { KeyGenerationError } from './cert-errors.js';
 import { readPrivateKey, signingAlgorithms } from './keys.js';
-import { x509 } from './x509.js';
+import type { x509 as X509Namespace } from './x509.js';
+
+type X509 = typeof X509Namespace;
 
 /** The names a CSR asks for, as the certificate config declares them. */
 export interface CsrNames {
@@ -15,8 +17,11 @@ export interface CsrNames {
 /** Makes a PKCS#10 CSR (PEM, trimmed) for the private key, with the common name and SANs, signed by that key. */
 export async function createCsr(privateKeyPem: string, names: CsrNames): Promise<string> {
   try {
+    // @peculiar/x509 is only needed here, so it is loaded at the first CSR: an agent that adopts its certificates
+    // or lets Vault make the keys (issue mode) never loads it.
+    const { x509 } = await import('./x509.js');
     const keys = await importKeyPair(privateKeyPem);
-    const extensions = subjectAltNames(names);
+    const extensions = subjectAltNames(x509, names);
     const csr = await x509.Pkcs10CertificateRequestGenerator.create({
       // The JSON form, not a "CN=…" string, so a comma or `+` in a name cannot change the subject's structure.
       name: names.commonName === '' ? [] : [{ CN: [names.commonName] }],
@@ -32,8 +37,9 @@ export async function createCsr(privateKeyPem: string, names: CsrNames): Promise
 }
 
 function subjectAltNames(
+  x509: X509,
   names: CsrNames,
-): InstanceType<typeof x509.SubjectAlternativeNameExtension> | undefined {
+): InstanceType<X509['SubjectAlternativeNameExtension']> | undefined {
   const entries: { type: 'dns' | 'email' | 'ip' | 'url'; value: string }[] = [
     ...names.altNames.map((value) => ({
       type: value.includes('@') ? ('email' as const) : ('dns' as const),

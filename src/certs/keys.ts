@@ -28,8 +28,7 @@ export interface SigningAlgorithms {
  * Async because RSA 4096 takes long enough to stall the event loop.
  */
 export async function generatePrivateKey(keyType: KeyType, keyBits: number): Promise<string> {
-  const pem = await generatePem(keyType, keyBits);
-  return pem.trim();
+  return generatePem(keyType, keyBits);
 }
 
 async function generatePem(keyType: KeyType, keyBits: number): Promise<string> {
@@ -40,7 +39,9 @@ async function generatePem(keyType: KeyType, keyBits: number): Promise<string> {
   else throw new KeyGenerationError(`unsupported key type ${String(keyType)}`);
   try {
     const { privateKey } = await pair;
-    return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
+    rememberKey(pem, privateKey);
+    return pem;
   } catch (error) {
     throw new KeyGenerationError(`could not generate a ${keyType} key`, { cause: error });
   }
@@ -57,9 +58,25 @@ function rsaSize(keyBits: number): number {
   return keyBits;
 }
 
+// A key is made here, then signs the CSR, is checked against the certificate and judged for adoption: the
+// KeyObject made or read first serves them all instead of a PEM parse each time. An agent starting from cold makes
+// every certificate's key before the first answer arrives, so the cache holds about one key per certificate
+// (a KeyObject is well under a kilobyte); beyond 1,024 the oldest go first.
+const RECENT_KEYS_LIMIT = 1024;
+const recentKeys = new Map<string, KeyObject>();
+
+function rememberKey(pem: string, key: KeyObject): void {
+  if (recentKeys.size >= RECENT_KEYS_LIMIT) recentKeys.delete(recentKeys.keys().next().value as string);
+  recentKeys.set(pem, key);
+}
+
 /** Reads a private key in any PEM form Vault or we produce (PKCS#8, PKCS#1 RSA, SEC1 EC). */
 export function readPrivateKey(pem: string): KeyObject {
-  return createPrivateKey({ key: pem, format: 'pem' });
+  const known = recentKeys.get(pem);
+  if (known) return known;
+  const key = createPrivateKey({ key: pem, format: 'pem' });
+  rememberKey(pem, key);
+  return key;
 }
 
 /** The DER SubjectPublicKeyInfo of a private key's public half, for comparing with a certificate's. */

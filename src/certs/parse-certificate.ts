@@ -1,6 +1,6 @@
 import { X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { CertificateCheckError } from './cert-errors.js';
-import { x509 } from './x509.js';
+import { readDerNames } from './der-names.js';
 
 /** What certagent needs to know about a certificate, read from the certificate itself. */
 export interface ParsedCertificate {
@@ -35,25 +35,37 @@ export function parseCertificate(pem: string): ParsedCertificate {
     throw new CertificateCheckError('parse', 'expected exactly one PEM CERTIFICATE block');
   }
   try {
+    // node:crypto (native) for serial, validity and later the signature checks; the names from the DER.
     const node = new NodeX509Certificate(text);
-    const cert = new x509.X509Certificate(text);
-    const names = cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [];
-    const valuesOf = (...types: string[]): string[] =>
-      names.filter((name) => types.includes(name.type)).map((name) => name.value);
+    const names = readDerNames(node.raw);
     return {
       pem: text,
-      serialNumber: formatSerial(cert.serialNumber),
-      notBefore: cert.notBefore.getTime(),
-      notAfter: cert.notAfter.getTime(),
-      commonName: cert.subjectName.getField('CN')[0] ?? '',
-      altNames: valuesOf('dns', 'email'),
-      ipSans: valuesOf('ip').map(normalizeIp),
-      uriSans: valuesOf('url'),
+      serialNumber: formatSerial(node.serialNumber),
+      notBefore: parseOpenSslTime(node.validFrom),
+      notAfter: parseOpenSslTime(node.validTo),
+      commonName: names.commonName,
+      altNames: [...names.dns, ...names.emails],
+      ipSans: names.ips.map(normalizeIp),
+      uriSans: names.uris,
       node,
     };
   } catch (error) {
     throw new CertificateCheckError('parse', 'the certificate does not parse', { cause: error });
   }
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Reads OpenSSL's printed time, as X509Certificate's validFrom/validTo give it (`Dec  1 21:10:17 2026 GMT`), into
+ * milliseconds since the epoch; throws when the text has any other shape.
+ */
+export function parseOpenSslTime(text: string): number {
+  const match = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4,}) GMT$/.exec(text);
+  const month = MONTHS.indexOf(match?.[1] ?? '');
+  if (!match || month < 0) throw new Error(`unexpected certificate time ${JSON.stringify(text)}`);
+  const [, , day, hours, minutes, seconds, year] = match.map(Number);
+  return Date.UTC(year!, month, day, hours, minutes, seconds);
 }
 
 /**

@@ -1,10 +1,6 @@
 import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
-import { checkCommand } from './check-command.js';
-import { devServerCommand } from './dev-server-command.js';
 import { COMMAND_HELP, commandHelp, wantsHelp } from './help.js';
-import { rotateCommand } from './rotate-command.js';
-import { runCommand } from './run-command.js';
 import { VERSION } from './version.js';
 
 const HELP = `certagent ${VERSION}: keeps Vault PKI certificates on disk and the services using them reloaded.
@@ -19,11 +15,13 @@ Signals to a running agent: SIGTERM/SIGINT stop, SIGHUP reloads the configuratio
 certificate. Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
 `;
 
+// Each command's module is imported when that command runs, so `--version` does not load the agent and `check`
+// loads only the config parser: what a command costs at start is what it uses.
 const COMMANDS: Record<string, Command> = {
-  run: runCommand,
-  check: checkCommand,
-  'dev-server': devServerCommand,
-  rotate: rotateCommand,
+  run: async (args, io) => (await import('./run-command.js')).runCommand(args, io),
+  check: async (args, io) => (await import('./check-command.js')).checkCommand(args, io),
+  'dev-server': async (args, io) => (await import('./dev-server-command.js')).devServerCommand(args, io),
+  rotate: async (args, io) => (await import('./rotate-command.js')).rotateCommand(args, io),
   version: async (_args, io) => {
     io.stdout.write(`certagent ${VERSION}\n`);
     return EXIT.ok;

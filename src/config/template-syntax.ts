@@ -1,4 +1,11 @@
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
+import type HandlebarsModule from 'handlebars';
+
+// Loaded on the first inline template only: a config with builtin templates (most) is checked without Handlebars.
+// Synchronous (the config checks are), which createRequire allows for this CommonJS package.
+let handlebars: typeof HandlebarsModule | undefined;
+const loadHandlebars = (): typeof HandlebarsModule =>
+  (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
 
 /**
  * Why inline template `contents` does not parse as Handlebars, in one short line, or undefined when it does. Run at
@@ -7,7 +14,7 @@ import Handlebars from 'handlebars';
  */
 export function handlebarsSyntaxProblem(contents: string): string | undefined {
   try {
-    Handlebars.parse(contents);
+    loadHandlebars().parse(contents);
     return undefined;
   } catch (error) {
     const lines = (error instanceof Error ? error.message : String(error)).split('\n');

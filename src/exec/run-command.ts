@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { CommandSpec } from '../config/runtime-config.js';
 import { scrubbedEnvironment } from './child-env.js';
 import { describeSignal, signalPidFile } from './signal-pid-file.js';
@@ -46,6 +45,8 @@ export const runCommand: CommandRunner = async (spec, options) => {
   if ('signal' in spec) return signalPidFile(spec.signal);
   const [file, args, shell] =
     'argv' in spec ? [spec.argv[0]!, spec.argv.slice(1), false] : [spec.shell, [], true];
+  // execa (and its dependencies) load at the first command, not with the agent: many agents never run one.
+  const { execa } = await import('execa');
   const started = performance.now();
   const subprocess = execa(file, args, {
     shell: shell ? '/bin/sh' : false,

@@ -1,10 +1,15 @@
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 import type { LogConfig } from '../config/runtime-config.js';
 import { REDACTED, redactSecretKeys } from './redact-keys.js';
 import { SecretRegistry } from './secret-registry.js';
 import { serializeError } from './serialize-error.js';
+
+// pino-pretty (CommonJS) is required synchronously, and only for `format: pretty`: JSON logging, the default and
+// what production uses, does not load it.
+const require = createRequire(import.meta.url);
 
 /**
  * Where secrets live in the objects we log; pino replaces them at these paths (which also cover a child's
@@ -50,7 +55,7 @@ export function createLogger(
   const secrets = new SecretRegistry();
   const sink =
     config.format === 'pretty' || (config.format === 'auto' && isTty(destination))
-      ? pretty({
+      ? (require('pino-pretty') as typeof PinoPretty)({
           destination: destination as NodeJS.WritableStream,
           sync: true,
           colorize: isTty(destination),

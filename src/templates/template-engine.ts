@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
-import { BUILTIN_TEMPLATES } from '../config/defaults.js';
+import type HandlebarsModule from 'handlebars';
 import type { TemplateSource } from '../config/runtime-config.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import { renderErrorMessage } from './render-error-message.js';
+import { compileSimpleTemplate } from './simple-template.js';
 import type { TemplateContext } from './template-context.js';
 
-// Defined with the config defaults (config validates `builtin:` without importing templates/); re-exported here
-// for the engine's callers.
 export { BUILTIN_TEMPLATES };
+
+type HandlebarsInstance = ReturnType<typeof HandlebarsModule.create>;
 
 // From src/templates/ (vitest) and dist/templates/ (built) alike, the package root is two levels up.
 const TEMPLATES_DIR = new URL('../../templates/', import.meta.url);
@@ -24,29 +25,23 @@ export class TemplateError extends AgentError {
   }
 }
 
-type Compiled = (context: TemplateContext) => string;
+type Compiled = (context: TemplateContext) => string | Promise<string>;
 
 /**
  * Handlebars with `strict` (a field the context lacks is an error, never an empty file) and `noEscape` (HTML
  * escaping would turn the `=` padding of PEM into `&#x3D;`). Templates are compiled once and cached by source.
  */
 export class TemplateEngine {
-  readonly #handlebars = Handlebars.create();
+  // Handlebars is imported at the first compile, not when the agent is composed: commands that never render (check,
+  // --version) and start-up before the first certificate do not pay for it.
+  #handlebars: Promise<HandlebarsInstance> | undefined;
   readonly #compiled = new Map<string, Promise<Compiled>>();
-
-  constructor() {
-    // Joins a list with a separator (a newline by default): `{{join ca_chain}}`.
-    this.#handlebars.registerHelper('join', (list: unknown, separator: unknown) => {
-      const items = Array.isArray(list) ? list.map(String) : [];
-      return items.join(typeof separator === 'string' ? separator : '\n');
-    });
-  }
 
   /** Renders `source` with `context`; `destination` only names the template in errors. */
   async render(source: TemplateSource, context: TemplateContext, destination: string): Promise<string> {
     const template = await this.#load(source, destination);
     try {
-      return template(context);
+      return await template(context);
     } catch (error) {
       // No `cause`: the raw error quotes the value it failed on, which may be the private key.
       throw new TemplateError(destination, renderErrorMessage(error, context));
@@ -80,15 +75,40 @@ export class TemplateEngine {
         throw new TemplateError(destination, `cannot read ${path}`, { cause: error });
       }
     }
+    // The shipped templates need no Handlebars (see simple-template.ts); a context they cannot take falls back to it.
+    const simple = source.kind === 'builtin' ? compileSimpleTemplate(text) : undefined;
+    if (simple) {
+      let full: Promise<Compiled> | undefined;
+      return (context) =>
+        simple(context) ?? (full ??= this.#compileWithHandlebars(text, destination)).then((t) => t(context));
+    }
+    return this.#compileWithHandlebars(text, destination);
+  }
+
+  async #compileWithHandlebars(text: string, destination: string): Promise<Compiled> {
+    const handlebars = await this.#loadHandlebars();
     try {
       // compile() is lazy; parsing now makes a syntax error a load error with its full position.
-      this.#handlebars.parse(text);
-      const template = this.#handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
+      handlebars.parse(text);
+      const template = handlebars.compile<TemplateContext>(text, { strict: true, noEscape: true });
       return (context) => template(context);
     } catch (error) {
       const lines = errorMessage(error).split('\n');
       const summary = lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : (lines[0] ?? 'does not compile');
       throw new TemplateError(destination, summary, { cause: error });
     }
+  }
+
+  #loadHandlebars(): Promise<HandlebarsInstance> {
+    this.#handlebars ??= import('handlebars').then(({ default: Handlebars }) => {
+      const handlebars = Handlebars.create();
+      // Joins a list with a separator (a newline by default): `{{join ca_chain}}`.
+      handlebars.registerHelper('join', (list: unknown, separator: unknown) => {
+        const items = Array.isArray(list) ? list.map(String) : [];
+        return items.join(typeof separator === 'string' ? separator : '\n');
+      });
+      return handlebars;
+    });
+    return this.#handlebars;
   }
 }

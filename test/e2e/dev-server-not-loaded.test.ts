@@ -51,7 +51,27 @@ async function loadedModules(name: string, args: string[], env: NodeJS.ProcessEn
     env: { ...env, NODE_OPTIONS: `--import=${RECORDER}`, CERTAGENT_MODULE_LOG: log },
   });
   const urls = (await readFile(log, 'utf8')).split('\n').filter((url) => url.includes('/dist/'));
-  return { ...result, urls, devServer: urls.filter((url) => url.includes('/dist/dev-server/')) };
+  const chunks = await devServerChunks();
+  return {
+    ...result,
+    urls,
+    devServer: urls.filter((url) => chunks.some((chunk) => url.endsWith(`/${chunk}`))),
+  };
+}
+
+/**
+ * The bin runs the esbuild bundle (dist/bundle/), so modules are chunks: esbuild's metafile says which chunks hold
+ * code from src/dev-server/ (only the dynamic import reaches them, so they hold nothing else).
+ */
+async function devServerChunks(): Promise<string[]> {
+  const meta = JSON.parse(await readFile(join(ROOT, 'dist/bundle/esbuild.meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  const chunks = Object.entries(meta.outputs)
+    .filter(([, output]) => Object.keys(output.inputs).some((input) => input.startsWith('src/dev-server/')))
+    .map(([path]) => path);
+  expect(chunks.length).toBeGreaterThan(0);
+  return chunks;
 }
 
 describe('the dev server is loaded only when a command starts one', () => {
@@ -59,7 +79,7 @@ describe('the dev server is loaded only when a command starts one', () => {
     const config = await writeConfig('check', 'http://127.0.0.1:8200');
     const run = await loadedModules('check', ['check', '-c', config], { VAULT_TOKEN: 'hvs.unused' });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.urls.some((url) => url.endsWith('/dist/cli/check-command.js'))).toBe(true);
+    expect(run.urls.some((url) => url.endsWith('/dist/bundle/main.js'))).toBe(true);
     expect(run.devServer).toEqual([]);
   });
 
@@ -68,7 +88,6 @@ describe('the dev server is loaded only when a command starts one', () => {
     const run = await loadedModules('run', ['run', '--once', '-c', config], { VAULT_TOKEN: vault.rootToken });
     expect(run.code, run.stderr).toBe(0);
     expect(await readFile(join(dir, 'run', 'cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
-    expect(run.urls.some((url) => url.endsWith('/dist/agent/create-agent.js'))).toBe(true);
     expect(run.devServer).toEqual([]);
   });
 
@@ -76,6 +95,6 @@ describe('the dev server is loaded only when a command starts one', () => {
     const config = await writeConfig('dev', undefined);
     const run = await loadedModules('dev', ['run', '--dev', '--once', '-c', config]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.devServer).toContainEqual(expect.stringMatching(/\/dist\/dev-server\/start-dev-server\.js$/));
+    expect(run.devServer.length).toBeGreaterThan(0);
   });
 });

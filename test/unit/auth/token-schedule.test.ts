@@ -10,13 +10,33 @@ describe('token schedule', () => {
     [5000, 5000, 5000],
     [6000, 5000, 6000],
   ])('renews at half the remaining TTL (now %i, expiry %i → %i)', (now, expiresAt, expected) => {
-    expect(renewAt(now, expiresAt)).toBe(expected);
+    expect(renewAt(now, expiresAt, () => 0)).toBe(expected);
+  });
+
+  it('jitters a renewal later by up to a tenth of the remaining TTL, never past 60 % of it', () => {
+    expect(renewAt(0, 3_600_000, () => 1)).toBe(2_160_000);
+    expect(renewAt(0, 3_600_000, () => 0.5)).toBeCloseTo(1_980_000);
+    expect(renewAt(0, 3_600_000, () => 7)).toBe(2_160_000); // a random() out of range is clamped
+    // A fleet renewing at the same moment spreads out: 1,000 agents land on many different seconds.
+    let seed = 1;
+    const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+    const seconds = new Set(
+      Array.from({ length: 1000 }, () => Math.floor(renewAt(0, 3_600_000, random) / 1000)),
+    );
+    expect(seconds.size).toBeGreaterThan(300);
   });
 
   it('logs in again before expiry with room for retries, never in the first half of what is left', () => {
-    expect(reloginAt(0, 10_000, 10_000, POLICY)).toBe(7000); // 3 × min backoff
-    expect(reloginAt(0, 3_600_000, 3_600_000, POLICY)).toBe(3_240_000); // a tenth of the lease
-    expect(reloginAt(0, 4000, 10_000, POLICY)).toBe(2000); // half of what is left at most
+    const none = () => 0;
+    expect(reloginAt(0, 10_000, 10_000, POLICY, none)).toBe(7000); // 3 × min backoff
+    expect(reloginAt(0, 3_600_000, 3_600_000, POLICY, none)).toBe(3_240_000); // a tenth of the lease
+    expect(reloginAt(0, 4000, 10_000, POLICY, none)).toBe(2000); // half of what is left at most
+  });
+
+  it('jitters a new login earlier by up to the margin again, still never in the first half of what is left', () => {
+    expect(reloginAt(0, 3_600_000, 3_600_000, POLICY, () => 1)).toBe(2_880_000);
+    expect(reloginAt(0, 3_600_000, 3_600_000, POLICY, () => 0.5)).toBeCloseTo(3_060_000);
+    expect(reloginAt(0, 4000, 10_000, POLICY, () => 1)).toBe(2000);
   });
 
   it.each([
