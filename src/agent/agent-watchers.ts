@@ -1,6 +1,6 @@
 import { errorMessage } from '../lib/errors.js';
 import { TemplateEngine } from '../templates/template-engine.js';
-import type { LiveAgent } from './create-agent.js';
+import type { LiveAgentParts } from './agent-types.js';
 import type { StopWatching } from './watch-paths.js';
 import { watchPaths } from './watch-paths.js';
 
@@ -9,7 +9,7 @@ import { watchPaths } from './watch-paths.js';
  * Vault request), destinations (a file deleted or changed by someone else is put back by the next pass) and, with
  * `config_watch: true`, the config files themselves (a change reloads as SIGHUP does).
  */
-export async function watchAgentFiles(agent: LiveAgent): Promise<StopWatching> {
+export async function watchAgentFiles(agent: LiveAgentParts): Promise<StopWatching> {
   const { config, logger } = agent;
   const onError = (error: unknown): void =>
     logger.warn({ error: errorMessage(error) }, 'file watcher failed');

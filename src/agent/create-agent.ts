@@ -24,7 +24,7 @@ import { VERSION } from '../cli/version.js';
 import { startAgentListener } from './agent-listener.js';
 import { watchAgentFiles } from './agent-watchers.js';
 import { observeAuth, observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
-import type { Agent, AgentOptions } from './agent-types.js';
+import type { Agent, AgentOptions, LiveAgentParts } from './agent-types.js';
 import { logPassSummary } from './pass-summary.js';
 import { prepareStart } from './prepare-start.js';
 import { reloadAgent } from './reload-agent.js';
@@ -58,7 +58,7 @@ export function createAgent(options: AgentOptions): Agent {
 }
 
 /** The agent and its parts; a reload swaps parts (reload-agent.ts), everything else reads the current ones. */
-export class LiveAgent implements Agent {
+export class LiveAgent implements Agent, LiveAgentParts {
   readonly metrics = new AgentMetrics();
   readonly health: HealthState;
   readonly bundles = new Map<string, Latest<CertificateBundle>>();

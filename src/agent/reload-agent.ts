@@ -5,7 +5,7 @@ import type { Latest } from '../lib/latest.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { startAgentListener } from './agent-listener.js';
 import { watchAgentFiles } from './agent-watchers.js';
-import type { LiveAgent } from './create-agent.js';
+import type { LiveAgentParts } from './agent-types.js';
 import type { ReloadPlan } from './reload-plan.js';
 import { describePlan, planReload } from './reload-plan.js';
 
@@ -16,7 +16,7 @@ import { describePlan, planReload } from './reload-plan.js';
  * obtained again only when its request changed, auth re-created only when vault/auto_auth changed, the listener
  * rebound only when its address changed. Returns whether the new config is now in force.
  */
-export async function reloadAgent(agent: LiveAgent, trigger: string): Promise<boolean> {
+export async function reloadAgent(agent: LiveAgentParts, trigger: string): Promise<boolean> {
   const { logger } = agent;
   const load = agent.options.loadConfig;
   if (!load) {
@@ -47,7 +47,7 @@ export async function reloadAgent(agent: LiveAgent, trigger: string): Promise<bo
   return true;
 }
 
-async function applyPlan(agent: LiveAgent, next: RuntimeConfig, plan: ReloadPlan): Promise<void> {
+async function applyPlan(agent: LiveAgentParts, next: RuntimeConfig, plan: ReloadPlan): Promise<void> {
   const previous = agent.config;
   agent.config = next;
   if (plan.auth) {
@@ -81,7 +81,7 @@ async function applyPlan(agent: LiveAgent, next: RuntimeConfig, plan: ReloadPlan
 }
 
 /** The new address is bound before the old one is closed: if it cannot be, the old one keeps serving. */
-async function rebindListener(agent: LiveAgent, next: RuntimeConfig): Promise<void> {
+async function rebindListener(agent: LiveAgentParts, next: RuntimeConfig): Promise<void> {
   if (!agent.tasks) return;
   const old = agent.listener;
   if (next.listener) {

@@ -4,7 +4,18 @@
 // (counted, logged, retried by the render loop), never a crash.
 
 import { readFile } from 'node:fs/promises';
-import type { CommandResult } from './run-command.js';
+
+/** How it went, in the shape of run-command.ts's CommandResult (declared here so neither file imports the other). */
+export interface SignalResult {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  readonly failedToStart: boolean;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
 
 /** Which process to signal, and with what. */
 export interface SignalTarget {
@@ -32,9 +43,9 @@ export function describeSignal(target: SignalTarget): string {
 }
 
 /** Reads the pid file and sends the signal; the result says what went wrong, in the shape of a command's. */
-export async function signalPidFile(target: SignalTarget, deps: SignalDeps = SYSTEM): Promise<CommandResult> {
+export async function signalPidFile(target: SignalTarget, deps: SignalDeps = SYSTEM): Promise<SignalResult> {
   const started = performance.now();
-  const done = (problem: string | undefined): CommandResult => ({
+  const done = (problem: string | undefined): SignalResult => ({
     exitCode: problem === undefined ? 0 : undefined,
     signal: undefined,
     timedOut: false,
