@@ -14,7 +14,7 @@ import { obtainBundle } from './obtain-bundle.js';
 import type { PkiIssuer } from './pki-issuer.js';
 import { renewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
-import { retryDelay } from './retry-delay.js';
+import { retryAfterOf, retryDelay } from './retry-delay.js';
 import type { CertificateStore } from './certificate-store.js';
 import { RotationRequests } from './rotation-requests.js';
 import { adoptedMessage, bundleFields, causeOf, codeOf, iso, issuedMessage } from './source-log-lines.js';
@@ -220,7 +220,11 @@ export class CertificateSource {
     const { clock, backoff, random, config } = this.#options;
     const permanent = error instanceof CertificateCheckError;
     const notAfter = this.bundle.value?.notAfter;
-    const delay = retryDelay({ attempt, permanent, policy: backoff, now: clock.now(), notAfter }, random);
+    const retryAfterMs = retryAfterOf(error);
+    const delay = retryDelay(
+      { attempt, permanent, policy: backoff, now: clock.now(), notAfter, retryAfterMs },
+      random,
+    );
     const fields = {
       error: errorMessage(error),
       code: codeOf(error),

@@ -1,4 +1,5 @@
 import { backoffDelay, type BackoffPolicy } from '../lib/backoff.js';
+import { VaultHttpError } from '../vault/vault-errors.js';
 
 /** What a retry decision after a failed attempt depends on. */
 export interface RetryInput {
@@ -10,6 +11,8 @@ export interface RetryInput {
   readonly now: number;
   /** notAfter of the bundle still in use, or undefined when there is none. */
   readonly notAfter: number | undefined;
+  /** Vault's Retry-After (a 429 or 503), in milliseconds, when it sent one. */
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** The share of a certificate's remaining life one retry wait may use: about ten attempts fit before expiry. */
@@ -36,9 +39,29 @@ export function retryDelay(input: RetryInput, random: () => number): number {
       minMs: Math.min(policy.minMs, NOTHING_VALID_MAX_RETRY_MS),
       maxMs: Math.min(policy.maxMs, NOTHING_VALID_MAX_RETRY_MS),
     };
-    return Math.floor(backoffDelay(attempt, urgent, random));
+    return honourRetryAfter(backoffDelay(attempt, urgent, random), input, NOTHING_VALID_MAX_RETRY_MS);
   }
   const cap = Math.max(policy.minMs, left * RETRY_SHARE_OF_TIME_LEFT);
-  // Whole milliseconds: the delay is logged and reported, and flooring can never exceed the cap.
-  return Math.floor(backoffDelay(attempt, policy, random, cap));
+  return honourRetryAfter(backoffDelay(attempt, policy, random, cap), input, cap);
+}
+
+/**
+ * Vault asked for a pause (Retry-After): wait at least that long, but never past the ceiling the time left allows
+ * — a certificate about to lapse is worth one early request more than a consumer serving an expired one. Whole
+ * milliseconds: the delay is logged and reported, and flooring can never exceed the ceiling.
+ */
+function honourRetryAfter(delay: number, input: RetryInput, ceiling: number): number {
+  const asked = input.retryAfterMs ?? 0;
+  return Math.floor(Math.max(delay, Math.min(asked, ceiling)));
+}
+
+/** Vault's Retry-After anywhere in the error's cause chain, in milliseconds. */
+export function retryAfterOf(error: unknown): number | undefined {
+  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
+    if (current instanceof VaultHttpError && current.retryAfterSeconds !== undefined) {
+      return current.retryAfterSeconds * 1000;
+    }
+    current = current.cause;
+  }
+  return undefined;
 }

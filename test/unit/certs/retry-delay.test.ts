@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay } from '../../../src/certs/retry-delay.js';
+import { retryAfterOf, retryDelay } from '../../../src/certs/retry-delay.js';
+import { AgentError } from '../../../src/lib/errors.js';
+import { VaultHttpError } from '../../../src/vault/vault-errors.js';
 
 const POLICY = { minMs: 1_000, maxMs: 300_000 };
 const NOW = 1_000_000_000;
@@ -69,5 +71,36 @@ describe('retryDelay', () => {
     const input = { attempt: 3, permanent: false, policy: POLICY, now: NOW, notAfter: undefined };
     expect(retryDelay(input, () => 1)).toBe(3_000);
     expect(retryDelay(input, () => 0.5)).toBe(3_500);
+  });
+
+  it('waits at least as long as Vault asked (Retry-After), within the ceiling the time left allows', () => {
+    const base = { attempt: 1, permanent: false, policy: POLICY, now: NOW };
+    // Plenty of time left: the 10 s asked for is honoured instead of the 1 s backoff.
+    expect(retryDelay({ ...base, notAfter: NOW + 1000 * H, retryAfterMs: 10_000 }, noJitter)).toBe(10_000);
+    // Nothing valid: honoured up to the 30 s ceiling, never beyond it.
+    expect(retryDelay({ ...base, notAfter: undefined, retryAfterMs: 10_000 }, noJitter)).toBe(10_000);
+    expect(retryDelay({ ...base, notAfter: undefined, retryAfterMs: 600_000 }, noJitter)).toBe(30_000);
+    // 20 minutes left: a tenth of it (2 min) bounds an hour-long Retry-After.
+    expect(retryDelay({ ...base, notAfter: NOW + 20 * 60_000, retryAfterMs: H }, noJitter)).toBe(120_000);
+    // A longer backoff than asked stays as it is.
+    expect(retryDelay({ ...base, attempt: 6, notAfter: NOW + 1000 * H, retryAfterMs: 1_000 }, noJitter)).toBe(
+      32_000,
+    );
+  });
+});
+
+describe('retryAfterOf', () => {
+  it("finds Vault's Retry-After in the error or its causes", () => {
+    const limited = new VaultHttpError({
+      status: 429,
+      method: 'POST',
+      path: 'pki/sign/web',
+      errors: ['rate limit quota exceeded'],
+      retryAfterSeconds: 7,
+    });
+    expect(retryAfterOf(limited)).toBe(7_000);
+    expect(retryAfterOf(new AgentError('ISSUE', 'wrapped', { cause: limited }))).toBe(7_000);
+    expect(retryAfterOf(new Error('plain'))).toBeUndefined();
+    expect(retryAfterOf('not an error')).toBeUndefined();
   });
 });
