@@ -1,60 +1,46 @@
 import { existsSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { TokenProvider } from '../auth/token-provider.js';
 import type { CertificateBundle } from '../certs/bundle.js';
-import type { CertificateEventListener } from '../certs/certificate-events.js';
+import { sameBundle } from '../certs/build-bundle.js';
+import type { CertificateEventListener, PkiIssuer } from '../certs/certificate-source.js';
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
-import type { RuntimeConfig } from '../config/runtime-config.js';
-import { securityWarnings } from '../config/security-warnings.js';
+import type { CertificateConfig, RuntimeConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
-import type { Latest } from '../lib/latest.js';
-import { runTaskGroup } from '../lib/task-group.js';
+import { Latest } from '../lib/latest.js';
 import type { DueCommand } from '../output/render-pass.js';
 import { runRenderPass } from '../output/render-pass.js';
-import { cleanAtomicDirectories, createSecretSources, secretValues } from './secrets-for.js';
-import { destinationLocations, removeStaleTempFiles } from '../output/stale-temp-files.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
-import { startListener } from '../telemetry/listener.js';
+import type { RunningListener } from '../telemetry/listener.js';
 import { AgentMetrics } from '../telemetry/metrics.js';
 import { SecretRegistry } from '../telemetry/secret-registry.js';
 import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';
+import { VERSION } from '../cli/version.js';
+import { startAgentListener } from './agent-listener.js';
+import { watchAgentFiles } from './agent-watchers.js';
 import { observeAuth, observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
-import { retryDeadline } from './retry-deadline.js';
+import type { Agent, AgentOptions, LiveAgentParts } from './agent-types.js';
+import { logPassSummary } from './pass-summary.js';
+import { prepareStart } from './prepare-start.js';
+import { createSecretSources, secretValues } from './secrets-for.js';
+import type { SecretSource } from '../secrets/secret-source.js';
+import { reloadAgent } from './reload-agent.js';
 import type { RenderPass } from './render-loop.js';
 import { runRenderLoop } from './render-loop.js';
+import { retryDeadline } from './retry-deadline.js';
 import type { OnceReport } from './run-once.js';
 import { runOnce } from './run-once.js';
+import { TaskSet } from './task-set.js';
 import { createTokenProvider } from './token-provider-for.js';
 import { createVaultPkiIssuer } from './vault-pki-issuer.js';
-import { VERSION } from '../cli/version.js';
+import type { StopWatching } from './watch-paths.js';
 
-/** What an agent is made from; everything but the config has a production default. */
-export interface AgentOptions {
-  readonly config: RuntimeConfig;
-  readonly logger: Logger;
-  readonly secrets?: SecretRegistry;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  readonly vault?: VaultClient;
-  /** `run --once`: a failed login ends the run instead of being retried. */
-  readonly once?: boolean;
-}
-
-/** A composed agent: the daemon (`run`), a single pass (`runOnce`), and what it reports. */
-export interface Agent {
-  readonly metrics: AgentMetrics;
-  readonly health: HealthState;
-  /** The published bundle of each certificate. */
-  readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
-  run(signal: AbortSignal): Promise<void>;
-  runOnce(signal: AbortSignal): Promise<OnceReport>;
-  /** Releases the Vault connections; call after run/runOnce settled. */
-  close(): Promise<void>;
-}
+export type { Agent, AgentOptions } from './agent-types.js';
 
 /** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
 const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
@@ -70,151 +56,220 @@ const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 30_000 };
  * with metrics, health and the listener hung on the events each part reports. Data flows one way.
  */
 export function createAgent(options: AgentOptions): Agent {
-  const { config, logger } = options;
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  const secrets = options.secrets ?? new SecretRegistry();
-  const metrics = new AgentMetrics();
-  const health = new HealthState(
-    [...config.certificates.keys()],
-    config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
-    { fileExists: existsSync },
-  );
-  const clientOptions = {
-    ...observeVaultRequests(metrics, logger.child({ component: 'vault' })),
-    userAgent: `certagent/${VERSION}`,
+  return new LiveAgent(options);
+}
+
+/** The agent and its parts; a reload swaps parts (reload-agent.ts), everything else reads the current ones. */
+export class LiveAgent implements Agent, LiveAgentParts {
+  readonly metrics = new AgentMetrics();
+  readonly health: HealthState;
+  readonly bundles = new Map<string, Latest<CertificateBundle>>();
+  readonly options: AgentOptions;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly sources = new Map<string, CertificateSource>();
+  /** A pass now: a reload, an edited template source. */
+  readonly rerender = new Latest<number>();
+  /** A destination changed on disk. */
+  readonly repairs = new Latest<number>();
+  config: RuntimeConfig;
+  engine = new TemplateEngine();
+  store: StateStore;
+  vault!: VaultClient;
+  tokens!: TokenProvider;
+  tasks: TaskSet | undefined;
+  listener: RunningListener | undefined;
+  stopWatching: StopWatching | undefined;
+  reloading: Promise<unknown> = Promise.resolve();
+  readonly #random: () => number;
+  readonly secrets: SecretRegistry;
+  /** KV secrets read for the templates (`secrets:`); made with the Vault client and token of the start. */
+  readonly secretSources: Map<string, SecretSource>;
+  readonly #onEvent: CertificateEventListener;
+  readonly #deadline: ReturnType<typeof retryDeadline>;
+  readonly #latest = new Map<string, Latest<CertificateBundle>>();
+  readonly #clientOptions;
+  #issuer!: PkiIssuer;
+  /** What sources hold: always the issuer of the current Vault client and token, also after a reload. */
+  readonly #delegatingIssuer: PkiIssuer = {
+    sign: (request, signal) => this.#issuer.sign(request, signal),
+    issue: (request, signal) => this.#issuer.issue(request, signal),
   };
-  const vault = options.vault ?? createVaultClient(config.vault, clientOptions);
-  const tokens = createTokenProvider({
-    config,
-    vault,
-    clientOptions,
-    secrets,
-    metrics: observeAuth(metrics, health, clock),
-    clock,
-    random,
-    logger: logger.child({ component: 'auth' }),
-    failFast: options.once ?? false,
-  });
-  const issuer = createVaultPkiIssuer(vault, tokens);
-  const store = new StateStore(config.stateDir);
-  const engine = new TemplateEngine();
-  const sources = new Map<string, CertificateSource>();
-  const observe = observeCertificates(metrics, health, sources, clock);
-  const deadline = retryDeadline(config.exitOnRetryFailure, sources, clock);
-  const onEvent: CertificateEventListener = (event) => {
-    observe(event);
-    deadline.onEvent(event);
-  };
-  for (const [name, certificate] of config.certificates) {
-    sources.set(
-      name,
-      new CertificateSource({
-        config: certificate,
-        issuer,
-        store,
-        clock,
-        random,
-        backoff: CERTIFICATE_BACKOFF,
-        vaultAddress: config.vault.address,
-        logger,
-        onEvent,
-      }),
+
+  constructor(options: AgentOptions) {
+    this.options = options;
+    this.config = options.config;
+    this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.secrets = options.secrets ?? new SecretRegistry();
+    this.health = new HealthState([], [], { fileExists: existsSync });
+    this.#clientOptions = {
+      ...observeVaultRequests(this.metrics, this.logger.child({ component: 'vault' })),
+      userAgent: `certagent/${VERSION}`,
+    };
+    this.makeAuth(this.config);
+    this.secretSources = createSecretSources({
+      config: this.config,
+      vault: this.vault,
+      tokens: this.tokens,
+      clock: this.clock,
+      random: this.#random,
+      secrets: this.secrets,
+      logger: this.logger,
+    });
+    this.store = new StateStore(this.config.stateDir);
+    const observe = observeCertificates(this.metrics, this.health, this.sources, this.clock);
+    this.#deadline = retryDeadline(this.config.exitOnRetryFailure, this.sources, this.clock);
+    this.#onEvent = (event) => {
+      observe(event);
+      this.#deadline.onEvent(event);
+    };
+    for (const certificate of this.config.certificates.values()) this.addSource(certificate);
+    this.reconfigureHealth();
+  }
+
+  rotate(name: string): Promise<CertificateBundle> | undefined {
+    return this.sources.get(name)?.rotate();
+  }
+
+  rotateAll(): void {
+    for (const [name, source] of this.sources) {
+      source.rotate().catch((error: unknown) => {
+        this.logger.warn(
+          { certificate: name, error: String(error) },
+          `forced rotation of ${name} failed; retrying`,
+        );
+      });
+    }
+  }
+
+  reload(trigger: string): Promise<boolean> {
+    const next = this.reloading.then(() => reloadAgent(this, trigger));
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  async runOnce(signal: AbortSignal): Promise<OnceReport> {
+    await prepareStart(this.config, this.store, this.logger);
+    return runOnce(
+      { tokens: this.tokens, sources: this.sources, render: this.render, logger: this.logger },
+      signal,
     );
   }
-  const bundles = new Map([...sources].map(([name, source]) => [name, source.bundle]));
-  const secretSources = createSecretSources({ config, vault, tokens, clock, random, secrets, logger });
-  const outputLogger = logger.child({ component: 'output' });
-  // Reload commands that failed: owed until a later pass runs them successfully (the render loop retries).
-  let owed: readonly DueCommand[] = [];
-  const render: RenderPass = async (current, signal) => {
+
+  async run(signal: AbortSignal): Promise<void> {
+    await prepareStart(this.config, this.store, this.logger);
+    const tasks = new TaskSet(signal);
+    this.listener = this.config.listener ? await startAgentListener(this, this.config.listener) : undefined;
+    try {
+      this.tasks = tasks;
+      this.logger.info(
+        {
+          certificates: this.sources.size,
+          templates: this.config.templates.length,
+          vault: this.config.vault.address,
+        },
+        `certagent ${VERSION} started: ${this.sources.size} certificate(s), ${this.config.templates.length} template(s)`,
+      );
+      tasks.start('deadline', (s) => this.#deadline.wait(s));
+      tasks.start('tokens', (s) => this.tokens.run(s));
+      for (const [name, source] of this.sources) tasks.start(`certificate ${name}`, (s) => source.run(s));
+      for (const [name, source] of this.secretSources) tasks.start(`secret ${name}`, (s) => source.run(s));
+      tasks.start('render', (s) =>
+        runRenderLoop(
+          {
+            bundles: this.bundles,
+            render: this.render,
+            clock: this.clock,
+            random: this.#random,
+            backoff: RENDER_BACKOFF,
+            logger: this.logger.child({ component: 'output' }),
+            triggers: [this.rerender, ...[...this.secretSources.values()].map((source) => source.value)],
+            repairs: this.repairs,
+          },
+          s,
+        ),
+      );
+      this.stopWatching = await watchAgentFiles(this);
+      await tasks.wait();
+    } finally {
+      this.tasks = undefined;
+      await this.stopWatching?.();
+      await this.listener?.close();
+    }
+  }
+
+  close(): Promise<void> {
+    return this.vault.close();
+  }
+
+  /** Reload commands that failed: owed until a later pass runs them successfully (the render loop retries). */
+  #owed: readonly DueCommand[] = [];
+
+  readonly render: RenderPass = async (current, signal) => {
+    const logger = this.logger.child({ component: 'output' });
     // `--once` has no secret loops running: each secret is read here, once.
-    if (options.once) await Promise.all([...secretSources.values()].map((source) => source.ensure(signal)));
+    if (this.options.once) {
+      await Promise.all([...this.secretSources.values()].map((source) => source.ensure(signal)));
+    }
     const result = await runRenderPass({
-      templates: config.templates,
+      templates: this.config.templates,
       bundles: current,
-      secrets: secretValues(secretSources),
-      engine,
-      pendingCommands: owed,
-      logger: outputLogger,
+      secrets: secretValues(this.secretSources),
+      engine: this.engine,
+      pendingCommands: this.#owed,
+      logger,
       signal,
     });
-    owed = result.pendingCommands;
-    observeRenderPass(metrics, health, result, clock.now());
+    this.#owed = result.pendingCommands;
+    observeRenderPass(this.metrics, this.health, result, this.clock.now());
+    logPassSummary(logger, result);
     return result;
   };
-  // Before anything writes: temp files a SIGKILL left beside the destinations, the token sinks (a token!) and in
-  // state_dir.
-  const removeStale = async (): Promise<void> => {
-    const sinks = (config.autoAuth?.sinks ?? []).map((sink) => ({
-      destination: sink.path,
-      followSymlink: false,
-    }));
-    const locations = [
-      ...(await destinationLocations([...config.templates, ...sinks])),
-      ...store.tempFileLocations(),
-    ];
-    await removeStaleTempFiles(locations, outputLogger);
-    await cleanAtomicDirectories(config.templates, outputLogger);
-  };
 
-  const warnAtStart = (): void => {
-    for (const warning of securityWarnings(config)) logger.warn(warning);
-  };
+  /** A new Vault client (unless a test gave one), token provider and issuer for `config`. */
+  makeAuth(config: RuntimeConfig): void {
+    this.vault = this.options.vault ?? createVaultClient(config.vault, this.#clientOptions);
+    this.tokens = createTokenProvider({
+      config,
+      vault: this.vault,
+      clientOptions: this.#clientOptions,
+      secrets: this.secrets,
+      metrics: observeAuth(this.metrics, this.health, this.clock),
+      clock: this.clock,
+      random: this.#random,
+      logger: this.logger.child({ component: 'auth' }),
+      failFast: this.options.once ?? false,
+    });
+    this.#issuer = createVaultPkiIssuer(this.vault, this.tokens);
+  }
 
-  return {
-    metrics,
-    health,
-    bundles,
-    runOnce: async (signal) => {
-      warnAtStart();
-      await removeStale();
-      return runOnce({ tokens, sources, render, logger }, signal);
-    },
-    async run(signal) {
-      warnAtStart();
-      await removeStale();
-      const listener = config.listener
-        ? await startListener({
-            ...config.listener,
-            health,
-            metrics,
-            now: () => clock.now(),
-            logger,
-            secrets,
-          })
-        : undefined;
-      try {
-        logger.info(
-          { certificates: sources.size, templates: config.templates.length, vault: config.vault.address },
-          'certagent started',
-        );
-        await runTaskGroup(signal, [
-          (s) => deadline.wait(s),
-          (s) => tokens.run(s),
-          ...[...sources.values()].map((source) => (s: AbortSignal) => source.run(s)),
-          ...[...secretSources.values()].map((source) => (s: AbortSignal) => source.run(s)),
-          (s) =>
-            runRenderLoop(
-              {
-                bundles,
-                triggers: new Map(
-                  [...secretSources].map(([name, source]) => [name, source.value as Latest<unknown>]),
-                ),
-                render,
-                clock,
-                random,
-                backoff: RENDER_BACKOFF,
-                logger: outputLogger,
-              },
-              s,
-            ),
-        ]);
-      } finally {
-        await listener?.close();
-        logger.info('certagent stopped');
-      }
-    },
-    close: () => vault.close(),
-  };
+  /** A source for `certificate`, publishing into the one Latest its name always has; started if running. */
+  addSource(certificate: CertificateConfig): void {
+    let latest = this.#latest.get(certificate.name);
+    if (!latest) this.#latest.set(certificate.name, (latest = new Latest<CertificateBundle>(sameBundle)));
+    const source = new CertificateSource({
+      config: certificate,
+      issuer: this.#delegatingIssuer,
+      store: this.store,
+      clock: this.clock,
+      random: this.#random,
+      backoff: CERTIFICATE_BACKOFF,
+      vaultAddress: this.config.vault.address,
+      logger: this.logger,
+      onEvent: this.#onEvent,
+      bundle: latest,
+    });
+    this.sources.set(certificate.name, source);
+    this.bundles.set(certificate.name, latest);
+    this.tasks?.start(`certificate ${certificate.name}`, (s) => source.run(s));
+  }
+
+  reconfigureHealth(): void {
+    this.health.reconfigure(
+      [...this.config.certificates.keys()],
+      this.config.templates.map((t) => ({ destination: t.destination, certificate: t.certificate })),
+    );
+  }
 }

@@ -68,12 +68,17 @@ export function observeCertificates(
     switch (event.type) {
       case 'issued':
       case 'adopted':
-        if (event.type === 'issued') metrics.certificateIssues.inc({ certificate, result: 'success' });
+        if (event.type === 'issued')
+          metrics.certificateIssues.inc({
+            certificate,
+            reason: event.reason ?? 'renewal',
+            result: 'success',
+          });
         metrics.certificateNotAfter.set({ certificate }, event.notAfter / 1000);
         metrics.certificateRenewal.set({ certificate }, event.renewAt / 1000);
         break;
       case 'failed':
-        metrics.certificateIssues.inc({ certificate, result: 'failure' });
+        metrics.certificateIssues.inc({ certificate, reason: event.reason ?? 'renewal', result: 'failure' });
         break;
       case 'scheduled':
         metrics.certificateRenewal.set({ certificate }, event.renewAt / 1000);

@@ -6,6 +6,7 @@ import { backoffDelay } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import type { Latest } from '../lib/latest.js';
 import { currentVersions, waitForChange } from './wait-for-change.js';
+import type { Versioned } from './wait-for-change.js';
 
 /** How a render pass ended, as far as the loop (and `--once`) cares. */
 export interface PassOutcome {
@@ -29,13 +30,18 @@ export type RenderPass = (
 export interface RenderLoopOptions {
   /** The published bundle of every certificate, by name. */
   readonly bundles: ReadonlyMap<string, Latest<CertificateBundle>>;
-  /** Other values whose change calls for a pass (KV secrets); the pass reads them itself. */
-  readonly triggers?: ReadonlyMap<string, Latest<unknown>>;
   readonly render: RenderPass;
   readonly clock: Clock;
   readonly random: () => number;
   readonly backoff: BackoffPolicy;
   readonly logger: Logger;
+  /** Other reasons for a pass, at once: a reload, an edited template source. */
+  readonly triggers?: readonly Versioned[];
+  /**
+   * A destination changed on disk: a pass puts it back, unless the loop is backing off after a failed pass (the
+   * retry will), so that the pass's own rollback writes never start a loop of checks.
+   */
+  readonly repairs?: Versioned;
 }
 
 /** The bundles published so far, by certificate name (certificates without one yet are left out). */
@@ -55,12 +61,12 @@ export function snapshotBundles(
  */
 export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSignal): Promise<void> {
   const { bundles, render, clock, random, backoff, logger } = options;
-  // Only `version` and `next` are used, which read values and never write them: safe to widen.
-  const widen = <T>(latest: Latest<T>): Latest<unknown> => latest as unknown as Latest<unknown>;
-  const watched = new Map<string, Latest<unknown>>([
-    ...[...bundles].map(([name, value]) => [name, widen(value)] as const),
-    ...[...(options.triggers ?? [])].map(([name, value]) => [`secret:${name}`, value] as const),
-  ]);
+  const followed = (withRepairs: boolean): Map<string, Versioned> => {
+    const map = new Map<string, Versioned>(bundles);
+    options.triggers?.forEach((trigger, index) => map.set(`\0trigger ${index}`, trigger));
+    if (withRepairs && options.repairs) map.set('\0repairs', options.repairs);
+    return map;
+  };
   let seen = new Map<string, number>();
   let failures = 0;
   let retryInMs: number | undefined;
@@ -68,7 +74,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
     try {
       const wait = retryInMs;
       const woke = await waitForChange(
-        watched,
+        followed(retryInMs === undefined),
         seen,
         signal,
         wait === undefined ? undefined : (inner) => clock.sleep(wait, inner),
@@ -78,7 +84,7 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       if (signal.aborted) return;
       throw error;
     }
-    const versions = currentVersions(watched);
+    const versions = currentVersions(followed(true));
     let outcome: PassOutcome;
     try {
       outcome = await render(snapshotBundles(bundles), signal);
@@ -88,6 +94,8 @@ export async function runRenderLoop(options: RenderLoopOptions, signal: AbortSig
       outcome = { ok: false };
     }
     seen = versions;
+    // A pass cut short by the stop is not retried, and not announced as if it would be.
+    if (signal.aborted) return;
     if (outcome.ok) {
       failures = 0;
       retryInMs = undefined;

@@ -1,15 +1,19 @@
-import type { Latest } from '../lib/latest.js';
+/** What waiting needs of a Latest: its version and a way to wait for the next one (any value type). */
+export interface Versioned {
+  readonly version: number;
+  next(seen: number, signal?: AbortSignal): Promise<unknown>;
+}
 
 /** What a consumer has seen of each value it follows: the `version` of each Latest. */
 export type SeenVersions = ReadonlyMap<string, number>;
 
 /** The current version of every value, to remember as seen once they have been handled. */
-export function currentVersions<T>(values: ReadonlyMap<string, Latest<T>>): Map<string, number> {
+export function currentVersions(values: ReadonlyMap<string, Versioned>): Map<string, number> {
   return new Map([...values].map(([name, latest]) => [name, latest.version]));
 }
 
 /** True when any value has a version the consumer has not handled yet. */
-export function hasUnseen<T>(values: ReadonlyMap<string, Latest<T>>, seen: SeenVersions): boolean {
+export function hasUnseen(values: ReadonlyMap<string, Versioned>, seen: SeenVersions): boolean {
   return [...values].some(([name, latest]) => latest.version > (seen.get(name) ?? 0));
 }
 
@@ -17,8 +21,8 @@ export function hasUnseen<T>(values: ReadonlyMap<string, Latest<T>>, seen: SeenV
  * Resolves once any of `values` changes past what `seen` records, or once `timeoutMs` passes (when given), or
  * rejects when the signal aborts. Every inner wait is cancelled on the way out, so no listener is left behind.
  */
-export async function waitForChange<T>(
-  values: ReadonlyMap<string, Latest<T>>,
+export async function waitForChange(
+  values: ReadonlyMap<string, Versioned>,
   seen: SeenVersions,
   signal: AbortSignal,
   timeout?: (signal: AbortSignal) => Promise<void>,

@@ -1,3 +1,10 @@
+/**
+ * Why a certificate was requested from Vault: `initial` (none usable yet: first start, nothing to adopt, or the
+ * request changed), `renewal` (on schedule) or `forced` (SIGUSR1, `certagent rotate`). The `reason` label of
+ * `certagent_certificate_issues_total`.
+ */
+export type IssueReason = 'initial' | 'renewal' | 'forced';
+
 /** A certificate source's report of what it just did; metrics, health and status hang on these. */
 export type CertificateEvent =
   | {
@@ -13,11 +20,16 @@ export type CertificateEvent =
       readonly serialNumber: string;
       readonly notAfter: number;
       readonly renewAt: number;
+      /** Why it was asked for; sources always say (observers count a missing one as `renewal`). */
+      readonly reason?: IssueReason;
+      /** The serial it replaces, when there was one. */
+      readonly previousSerial?: string;
     }
   | {
       /** An attempt to obtain failed (in run); the previous bundle, if any, stays published. */
       readonly type: 'failed';
       readonly certificate: string;
+      readonly reason?: IssueReason;
       readonly error: unknown;
       readonly retryInMs: number;
     }

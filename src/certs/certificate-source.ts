@@ -8,7 +8,7 @@ import { judgeAdoption } from './adoption.js';
 import type { CertificateBundle } from './bundle.js';
 import { sameBundle } from './build-bundle.js';
 import { CertificateCheckError } from './cert-errors.js';
-import type { CertificateEvent, CertificateEventListener } from './certificate-events.js';
+import type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
 import { keyMatches } from './keys.js';
 import { obtainBundle } from './obtain-bundle.js';
 import type { PkiIssuer } from './pki-issuer.js';
@@ -16,9 +16,11 @@ import { renewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
 import { retryAfterOf, retryDelay } from './retry-delay.js';
 import type { CertificateStore } from './certificate-store.js';
+import { RotationRequests } from './rotation-requests.js';
+import { adoptedMessage, bundleFields, causeOf, codeOf, iso, issuedMessage } from './source-log-lines.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
-export type { CertificateEvent, CertificateEventListener } from './certificate-events.js';
+export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
 
 /** What a certificate source is built from. */
 export interface CertificateSourceOptions {
@@ -32,6 +34,11 @@ export interface CertificateSourceOptions {
   readonly onEvent?: CertificateEventListener;
   /** The Vault the certificate comes from; part of the request fingerprint, so another Vault's bundle is not adopted. */
   readonly vaultAddress?: string;
+  /**
+   * Where bundles are published. A reload that replaces this source (its settings changed) hands the new one the
+   * same Latest, so consumers keep following one value per certificate name.
+   */
+  readonly bundle?: Latest<CertificateBundle>;
 }
 
 /**
@@ -41,17 +48,20 @@ export interface CertificateSourceOptions {
  */
 export class CertificateSource {
   /** The current bundle; a new value after every adoption or issuance. */
-  readonly bundle = new Latest<CertificateBundle>(sameBundle);
+  readonly bundle: Latest<CertificateBundle>;
   readonly #options: CertificateSourceOptions;
+  readonly #rotations = new RotationRequests();
   readonly #fingerprint: string;
   readonly #log: Logger;
   #renewAt: number | undefined;
   #adoptionTried = false;
+  #lastReason: IssueReason = 'initial';
   #keptKey: string | undefined;
   #ensuring: Promise<CertificateBundle> | undefined;
 
   constructor(options: CertificateSourceOptions) {
     this.#options = options;
+    this.bundle = options.bundle ?? new Latest<CertificateBundle>(sameBundle);
     this.#fingerprint = requestFingerprint(options.config, options.vaultAddress);
     this.#log = options.logger.child({ certificate: options.config.name });
   }
@@ -72,6 +82,16 @@ export class CertificateSource {
     return this.#ensuring;
   }
 
+  /**
+   * Forces a new certificate now (SIGUSR1, `certagent rotate`): `run` stops waiting for the scheduled renewal and
+   * obtains one, which then goes through the usual render pass (check, command, rollback). Requests made before an
+   * issuance starts share it. Resolves with the new bundle; rejects if that issuance fails (the source retries it
+   * with backoff). Without `run` (e.g. `--once`) the request waits for the next issuance.
+   */
+  rotate(): Promise<CertificateBundle> {
+    return this.#rotations.request();
+  }
+
   /** Ensures a bundle (retrying with backoff), then renews it whenever due, until the signal aborts. */
   async run(signal: AbortSignal): Promise<void> {
     let failures = 0;
@@ -80,7 +100,7 @@ export class CertificateSource {
         if (this.#renewAt === undefined) await this.ensure(signal);
         else {
           await this.#sleepUntilDue(signal);
-          await this.#obtain(signal);
+          await this.#obtain(signal, 'renewal');
         }
         failures = 0;
       } catch (error) {
@@ -95,13 +115,14 @@ export class CertificateSource {
     const current = this.bundle.value;
     const now = this.#options.clock.now();
     const stillGood = current && this.#renewAt !== undefined && now < this.#renewAt && now < current.notAfter;
-    if (stillGood) return current;
-    if (!this.#adoptionTried) {
+    if (stillGood && !this.#rotations.requested) return current;
+    // A rotation asked for before anything was adopted must not be answered by the old bundle in state_dir.
+    if (!this.#adoptionTried && !this.#rotations.requested) {
       this.#adoptionTried = true;
       const adopted = await this.#adopt();
       if (adopted) return adopted;
     }
-    return this.#obtain(signal);
+    return this.#obtain(signal, current ? 'renewal' : 'initial');
   }
 
   async #adopt(): Promise<CertificateBundle | undefined> {
@@ -128,20 +149,27 @@ export class CertificateSource {
       return undefined;
     }
     this.#publish(bundle, verdict.renewAt);
-    this.#log.info(this.#fields(bundle), 'certificate adopted');
+    this.#log.info(bundleFields(bundle, this.#renewAt), adoptedMessage(bundle, this.#renewAt));
     this.#emit({ type: 'adopted', ...this.#eventFields(bundle) });
     return bundle;
   }
 
-  async #obtain(signal: AbortSignal): Promise<CertificateBundle> {
+  async #obtain(signal: AbortSignal, scheduled: IssueReason): Promise<CertificateBundle> {
     const { config, issuer, clock, random, store } = this.#options;
+    const rotation = this.#rotations.take();
+    const reason: IssueReason = rotation.forced ? 'forced' : scheduled;
+    this.#lastReason = reason;
+    const previous = this.bundle.value;
     const { bundle, warnings } = await obtainBundle({
       config,
       issuer,
       now: () => clock.now(),
       fingerprint: this.#fingerprint,
-      currentKey: this.bundle.value?.privateKey ?? this.#keptKey,
+      currentKey: previous?.privateKey ?? this.#keptKey,
       signal,
+    }).catch((error: unknown) => {
+      rotation.settle({ error });
+      throw error;
     });
     for (const warning of warnings) this.#log.warn({ warning }, 'vault warning');
     try {
@@ -154,8 +182,17 @@ export class CertificateSource {
       );
     }
     this.#publish(bundle, renewAt(bundle, renewPolicyOf(config), random));
-    this.#log.info(this.#fields(bundle), 'certificate issued');
-    this.#emit({ type: 'issued', ...this.#eventFields(bundle) });
+    this.#log.info(
+      { ...bundleFields(bundle, this.#renewAt), reason, previous_serial: previous?.serialNumber },
+      issuedMessage(bundle, previous, reason, this.#renewAt),
+    );
+    this.#emit({
+      type: 'issued',
+      ...this.#eventFields(bundle),
+      reason,
+      ...(previous ? { previousSerial: previous.serialNumber } : {}),
+    });
+    rotation.settle({ bundle });
     return bundle;
   }
 
@@ -166,10 +203,16 @@ export class CertificateSource {
     // too short to schedule sensibly: that would be a hot loop against Vault.
     const dueAt = Math.max(this.#renewAt ?? 0, (current?.obtainedAt ?? 0) + backoff.minMs);
     const wait = dueAt - clock.now();
-    if (wait <= 0) return;
+    if (wait <= 0 || this.#rotations.requested) return;
     this.#log.debug({ renew_at: iso(dueAt) }, 'renewal scheduled');
     this.#emit({ type: 'scheduled', certificate: this.#options.config.name, renewAt: dueAt });
-    await clock.sleep(wait, signal);
+    const wake = this.#rotations.wakeSignal;
+    try {
+      await clock.sleep(wait, AbortSignal.any([signal, wake]));
+    } catch (error) {
+      if (signal.aborted || !wake.aborted) throw error;
+      // A forced rotation cut the wait short; the caller obtains now.
+    }
   }
 
   /** Waits before the next attempt; false when the signal aborted the wait. */
@@ -189,7 +232,13 @@ export class CertificateSource {
       retry_in_ms: Math.round(delay),
     };
     this.#log.error(fields, permanent ? 'certificate rejected' : 'certificate request failed');
-    this.#emit({ type: 'failed', certificate: config.name, error, retryInMs: delay });
+    this.#emit({
+      type: 'failed',
+      certificate: config.name,
+      reason: this.#lastReason,
+      error,
+      retryInMs: delay,
+    });
     try {
       await clock.sleep(delay, signal);
       return true;
@@ -220,25 +269,4 @@ export class CertificateSource {
       renewAt: this.#renewAt ?? bundle.notAfter,
     };
   }
-
-  #fields(bundle: CertificateBundle): Record<string, string> {
-    return {
-      serial: bundle.serialNumber,
-      not_after: iso(bundle.notAfter),
-      renew_at: iso(this.#renewAt ?? 0),
-    };
-  }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-function causeOf(error: unknown): string | undefined {
-  return error instanceof Error && error.cause !== undefined ? errorMessage(error.cause) : undefined;
 }

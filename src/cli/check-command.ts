@@ -1,8 +1,12 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ConfigError } from '../lib/errors.js';
+import { checkDeeply } from './check-templates.js';
+import { devHint } from './dev-hint.js';
 import type { Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
+import { usageError } from './help.js';
 
 /**
  * `certagent check -c FILE… [--dev]`: validates the configuration without contacting Vault or touching a file;
@@ -21,25 +25,34 @@ export const checkCommand: Command = async (args, io) => {
     files = values.config ?? [];
     dev = values.dev ?? false;
   } catch (error) {
-    io.stderr.write(`certagent check: ${(error as Error).message}\n`);
-    return EXIT.usage;
+    return usageError(io, 'check', (error as Error).message);
   }
   if (files.length === 0) {
-    io.stderr.write('certagent check: needs at least one -c FILE\n');
-    return EXIT.usage;
+    return usageError(io, 'check', 'needs at least one -c FILE');
   }
+  let config: RuntimeConfig;
   try {
-    const config = await loadConfig(files, { env: io.env, dev });
-    const certificates = config.certificates.size;
-    const templates = config.templates.length;
-    io.stdout.write(
-      `${files.join(', ')}: ok (${certificates} certificate${certificates === 1 ? '' : 's'}, ${templates} template${templates === 1 ? '' : 's'})\n`,
-    );
-    return EXIT.ok;
+    config = await loadConfig(files, { env: io.env, dev });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     for (const problem of error.problems) io.stderr.write(`${problem}\n`);
+    const hint = dev ? undefined : await devHint(error.problems, files);
+    if (hint) io.stderr.write(`${hint}\n`);
     io.stderr.write(`certagent check: ${error.problems.length} problem(s)\n`);
     return EXIT.usage;
   }
+  // What run would trip on: templates rendered against a sample certificate, key file modes, auth files.
+  const { errors, warnings } = await checkDeeply(config, files.join(', '));
+  for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (errors.length > 0) {
+    for (const problem of errors) io.stderr.write(`${problem}\n`);
+    io.stderr.write(`certagent check: ${errors.length} problem(s)\n`);
+    return EXIT.usage;
+  }
+  const certificates = config.certificates.size;
+  const templates = config.templates.length;
+  const counted = `${certificates} certificate${certificates === 1 ? '' : 's'}, ${templates} template${templates === 1 ? '' : 's'}`;
+  const warned = warnings.length > 0 ? `, ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+  io.stdout.write(`${files.join(', ')}: ok (${counted}${warned})\n`);
+  return EXIT.ok;
 };

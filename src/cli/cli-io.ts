@@ -1,8 +1,12 @@
+import type { SignalInbox } from './signal-inbox.js';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
   readonly env: NodeJS.ProcessEnv;
+  /** SIGUSR1/SIGHUP caught by main.ts before the app loaded; absent in tests that call commands directly. */
+  readonly signals?: SignalInbox;
 }
 
 /** A sub-command: takes its own arguments, returns the process exit code. */

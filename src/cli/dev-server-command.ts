@@ -12,10 +12,8 @@ import type { DevServer } from '../dev-server/index.js';
 import { UsageError, errorMessage } from '../lib/errors.js';
 import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
+import { usageError } from './help.js';
 import { installSignalHandlers } from './signals.js';
-
-const USAGE =
-  'Usage: certagent dev-server [--listen 127.0.0.1:8200] [--root-token TOKEN] [--tls] [--allow-non-loopback]\n';
 
 const WARNING = `WARNING: this is the certagent DEV SERVER, not a real Vault.
   - Everything is kept in memory and lost when it stops; nothing is persisted.
@@ -38,8 +36,7 @@ export const devServerCommand: Command = async (args, io) => {
   try {
     parsed = parseDevServerArgs(args);
   } catch (error) {
-    io.stderr.write(`certagent dev-server: ${errorMessage(error)}\n${USAGE}`);
-    return EXIT.usage;
+    return usageError(io, 'dev-server', errorMessage(error));
   }
   if (!isLoopback(parsed.host)) {
     if (!parsed.allowNonLoopback) {

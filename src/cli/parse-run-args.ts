@@ -34,7 +34,7 @@ export function parseRunArgs(args: string[]): RunOptions {
   }
   const configFiles = values.config ?? [];
   if (configFiles.length === 0) throw new UsageError('run needs at least one -c FILE');
-  const log: { level?: LogLevel; format?: 'json' | 'pretty' } = {};
+  const log: { level?: LogLevel; format?: 'json' | 'pretty' | 'auto' } = {};
   const level = values['log-level'];
   if (level !== undefined) {
     if (!LEVELS.includes(level as LogLevel)) {
@@ -44,8 +44,8 @@ export function parseRunArgs(args: string[]): RunOptions {
   }
   const format = values['log-format'];
   if (format !== undefined) {
-    if (format !== 'json' && format !== 'pretty') {
-      throw new UsageError(`--log-format must be json or pretty, got ${JSON.stringify(format)}`);
+    if (format !== 'json' && format !== 'pretty' && format !== 'auto') {
+      throw new UsageError(`--log-format must be json, pretty or auto, got ${JSON.stringify(format)}`);
     }
     log.format = format;
   }

@@ -1,4 +1,6 @@
-/** What the process was asked to do from outside, while `run` is active. */
+import type { SignalInbox } from './signal-inbox.js';
+
+/** What the process was asked to do from outside, while a command is active. */
 export interface SignalHandlers {
   /** Aborted on the first SIGTERM or SIGINT: the agent finishes the write in flight and stops. */
   readonly stop: AbortSignal;
@@ -8,11 +10,15 @@ export interface SignalHandlers {
 
 /**
  * SIGTERM/SIGINT stop gracefully; a second one while stopping exits at once with 1 (an operator who presses ^C
- * twice means it). SIGHUP calls `onReload` (config reload).
+ * twice means it). SIGHUP calls `onReload`, SIGUSR1 `onRotate` (forced rotation); both are taken from the inbox
+ * main.ts set up before the app loaded (so one that came early is delivered now), or listened to directly when
+ * there is none (tests). SIGUSR1 always has a listener: it must never open Node's inspector.
  */
 export function installSignalHandlers(options: {
   onReload?: () => void;
+  onRotate?: () => void;
   onForcedExit?: () => void;
+  inbox?: SignalInbox;
 }): SignalHandlers {
   const controller = new AbortController();
   const onStop = (signal: NodeJS.Signals): void => {
@@ -22,16 +28,28 @@ export function installSignalHandlers(options: {
     }
     controller.abort(new StopRequested(signal));
   };
-  const onHup = (): void => options.onReload?.();
+  const onOther = (signal: NodeJS.Signals): void => {
+    if (signal === 'SIGHUP') options.onReload?.();
+    else if (signal === 'SIGUSR1') options.onRotate?.();
+  };
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
-  process.on('SIGHUP', onHup);
+  let unsubscribe: () => void;
+  if (options.inbox) unsubscribe = options.inbox.subscribe(onOther);
+  else {
+    process.on('SIGHUP', onOther);
+    process.on('SIGUSR1', onOther);
+    unsubscribe = () => {
+      process.off('SIGHUP', onOther);
+      process.off('SIGUSR1', onOther);
+    };
+  }
   return {
     stop: controller.signal,
     dispose: () => {
       process.off('SIGTERM', onStop);
       process.off('SIGINT', onStop);
-      process.off('SIGHUP', onHup);
+      unsubscribe();
     },
   };
 }

@@ -54,6 +54,7 @@ export function buildRuntimeConfig(
     log: { level: file.log?.level ?? DEFAULTS.logLevel, format: file.log?.format ?? DEFAULTS.logFormat },
     pidFile: file.pid_file === undefined ? undefined : path(file.pid_file, ['pid_file']),
     exitOnRetryFailure: file.exit_on_retry_failure ?? DEFAULTS.exitOnRetryFailure,
+    configWatch: file.config_watch ?? DEFAULTS.configWatch,
   };
 }
 
@@ -183,7 +184,14 @@ function buildTemplates(file: ConfigFile, problems: ConfigProblem[], path: Resol
       exec: exec
         ? {
             check: commandSpec(exec.check),
-            command: commandSpec(exec.command),
+            command: exec.signal
+              ? {
+                  signal: {
+                    pidFile: path(exec.signal.pid_file, [...at, 'exec', 'signal', 'pid_file']),
+                    signal: exec.signal.signal,
+                  },
+                }
+              : commandSpec(exec.command),
             timeoutMs: exec.timeout ?? DEFAULTS.execTimeoutMs,
           }
         : undefined,

@@ -22,8 +22,10 @@ export const DEFAULTS = {
   templateFollowSymlink: false,
   execTimeoutMs: 30 * SECOND,
   logLevel: 'info',
-  logFormat: 'json',
+  /** Pretty when the log goes to a terminal, JSON otherwise (journald, a pipe, a log shipper). */
+  logFormat: 'auto',
   exitOnRetryFailure: false,
+  configWatch: false,
   stateDir: '/var/lib/certagent',
 } as const;
 

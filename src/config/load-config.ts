@@ -52,10 +52,14 @@ export function parseConfigTexts(
   const positions = new Map<string, Position>();
   const problems: ConfigProblem[] = [];
   let merged: unknown = {};
+  let syntaxBroken = false;
   for (const { file, text } of texts) {
     const source = parseYamlSource(text, file, env);
     problems.push(...source.problems);
-    if (source.value === undefined) continue;
+    if (source.value === undefined) {
+      syntaxBroken = true;
+      continue;
+    }
     if (!isPlainObject(source.value)) {
       problems.push({
         path: [],
@@ -67,6 +71,12 @@ export function parseConfigTexts(
     forgetReplaced(positions, merged, source.value, []);
     for (const [key, position] of source.positions) positions.set(key, position);
     merged = mergeValues(merged, source.value);
+  }
+  // A file that does not parse has no values: every check past this point would only add follow-on problems
+  // (a missing address, a missing token) that are not really there.
+  if (syntaxBroken) {
+    const fallback = texts[0]?.file ?? 'config';
+    throw new ConfigError(problems.map((problem) => formatProblem(problem, positions, fallback).text));
   }
   crossCheck(merged, problems);
   const parsed = configSchema.safeParse(merged);

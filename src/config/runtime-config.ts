@@ -2,8 +2,14 @@
 // defaults applied, deep-frozen. The YAML's own shape (snake_case, strings) lives only in the loader; nothing
 // else in the agent reads YAML.
 
-/** A command to run: an argv array runs without a shell; a string the user wrote runs under `sh -c`. */
-export type CommandSpec = { readonly argv: readonly string[] } | { readonly shell: string };
+/**
+ * A command to run: an argv array runs without a shell; a string the user wrote runs under `sh -c`; `signal`
+ * (`exec.signal`, in place of a command) sends a signal to the process named by a pid file.
+ */
+export type CommandSpec =
+  | { readonly argv: readonly string[] }
+  | { readonly shell: string }
+  | { readonly signal: { readonly pidFile: string; readonly signal: NodeJS.Signals } };
 
 export interface VaultConfig {
   /** Base URL without a trailing slash, e.g. `https://vault.internal:8200`. */
@@ -167,7 +173,8 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface LogConfig {
   readonly level: LogLevel;
-  readonly format: 'json' | 'pretty';
+  /** `auto` (the default): pretty on a terminal, JSON otherwise. */
+  readonly format: 'json' | 'pretty' | 'auto';
 }
 
 export interface RuntimeConfig {
@@ -184,4 +191,6 @@ export interface RuntimeConfig {
   readonly log: LogConfig;
   readonly pidFile: string | undefined;
   readonly exitOnRetryFailure: boolean;
+  /** Reload (as on SIGHUP) when one of `sources` changes. */
+  readonly configWatch: boolean;
 }

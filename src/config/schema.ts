@@ -3,6 +3,7 @@
 
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { constants } from 'node:os';
 import { parseVaultDurationMs } from '../lib/duration.js';
 
 /** A Go/Vault duration (`90s`, `1h30m`) or a bare integer of seconds → milliseconds. */
@@ -41,6 +42,27 @@ const stringList = z.array(nonEmpty);
 /** A command: an argv array (no shell) or a string (run under sh -c). */
 const command = z.union([z.array(nonEmpty).min(1, { error: 'must not be an empty list' }), nonEmpty], {
   error: 'must be a non-empty list of strings (run without a shell) or a string (run with sh -c)',
+});
+
+/**
+ * `HUP`, `hup`, `SIGHUP` → `SIGHUP`; undefined for a name this system does not know (`kill -l` lists them).
+ * Numbers are refused: signal numbers differ between systems, names do not.
+ */
+export function parseSignalName(text: string): NodeJS.Signals | undefined {
+  const upper = text.trim().toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  return Object.hasOwn(constants.signals, name) ? (name as NodeJS.Signals) : undefined;
+}
+
+/** A signal name as `kill -l` prints it, with or without SIG: `HUP`, `SIGUSR2`. */
+const signalName = z.unknown().transform((value, ctx) => {
+  const parsed = typeof value === 'string' ? parseSignalName(value) : undefined;
+  if (parsed !== undefined) return parsed;
+  ctx.addIssue({
+    code: 'custom',
+    message: `must be a signal name as \`kill -l\` lists them, like HUP or SIGUSR2, got ${describe(value)}`,
+  });
+  return z.NEVER;
 });
 
 const hostPort = z
@@ -171,7 +193,16 @@ const template = z.strictObject({
   backup: z.boolean().optional(),
   follow_symlink: z.boolean().optional(),
   exec: z
-    .strictObject({ check: command.optional(), command: command.optional(), timeout: duration.optional() })
+    .strictObject({
+      check: command.optional(),
+      command: command.optional(),
+      signal: z.strictObject({ pid_file: nonEmpty, signal: signalName }).optional(),
+      timeout: duration.optional(),
+    })
+    .refine((exec) => exec.command === undefined || exec.signal === undefined, {
+      error: 'set command or signal, not both (signal replaces the reload command)',
+      path: ['signal'],
+    })
     .optional(),
 });
 
@@ -197,11 +228,12 @@ export const configSchema = z.strictObject({
   log: z
     .strictObject({
       level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional(),
-      format: z.enum(['json', 'pretty']).optional(),
+      format: z.enum(['json', 'pretty', 'auto']).optional(),
     })
     .optional(),
   pid_file: nonEmpty.optional(),
   exit_on_retry_failure: z.boolean().optional(),
+  config_watch: z.boolean().optional(),
 });
 
 /** The validated file. */

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../config/runtime-config.js';
 import { scrubbedEnvironment } from './child-env.js';
+import { describeSignal, signalPidFile } from './signal-pid-file.js';
 
 /** How one command run ended. Output is truncated: it is for the log, not for parsing. */
 export interface CommandResult {
@@ -41,6 +42,7 @@ const PIPE_GRACE_MS = 500;
  * the pass waiting on them. Never throws for a command that fails: the result says how it ended.
  */
 export const runCommand: CommandRunner = async (spec, options) => {
+  if ('signal' in spec) return signalPidFile(spec.signal);
   const [file, args, shell] =
     'argv' in spec ? [spec.argv[0]!, spec.argv.slice(1), false] : [spec.shell, [], true];
   // execa (and its dependencies) load at the first command, not with the agent: many agents never run one.
@@ -140,7 +142,13 @@ export function succeeded(result: CommandResult): boolean {
 
 /** A short human form of a command for logs. */
 export function describeCommand(spec: CommandSpec): string {
-  return 'argv' in spec ? JSON.stringify(spec.argv) : spec.shell;
+  if ('signal' in spec) return describeSignal(spec.signal);
+  return 'argv' in spec ? spec.argv.map(quoteArg).join(' ') : spec.shell;
+}
+
+// The argv as a person would type it: plain words as they are, anything else in single quotes.
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function truncate(text: string): string {

@@ -76,6 +76,25 @@ export class HealthState {
   }
 
   /**
+   * A reload changed the certificates or templates: entries that stay keep what is known of them, new ones start
+   * empty, removed ones are forgotten.
+   */
+  reconfigure(
+    certificates: readonly string[],
+    templates: readonly { destination: string; certificate: string | undefined }[],
+  ): void {
+    const fresh = new HealthState(certificates, templates);
+    for (const name of [...this.certificates.keys()])
+      if (!certificates.includes(name)) this.certificates.delete(name);
+    for (const [name, entry] of fresh.certificates)
+      if (!this.certificates.has(name)) this.certificates.set(name, entry);
+    const key = (t: { destination: string; certificate: string | undefined }): string =>
+      `${t.certificate}\0${t.destination}`;
+    const known = new Map(this.templates.map((t) => [key(t), t]));
+    this.templates.splice(0, this.templates.length, ...fresh.templates.map((t) => known.get(key(t)) ?? t));
+  }
+
+  /**
    * Records what a certificate source did; for adopted/issued bundles, `notBefore` and `obtainedAt` (when the
    * agent received it; `now` when not given) say where its lifetime starts.
    */
@@ -133,7 +152,11 @@ export class HealthState {
     });
     if (result.pendingCommands)
       this.pendingCommands = result.pendingCommands.map((c) =>
-        'argv' in c.spec ? JSON.stringify(c.spec.argv) : c.spec.shell,
+        'signal' in c.spec
+          ? `${c.spec.signal.signal} → $(cat ${c.spec.signal.pidFile})`
+          : 'argv' in c.spec
+            ? c.spec.argv.join(' ')
+            : c.spec.shell,
       );
   }
 

@@ -25,6 +25,20 @@ export interface ListenerOptions {
   readonly logger: Logger;
   /** When given, /readyz and /status bodies are scrubbed of registered secrets (error messages end up there). */
   readonly secrets?: SecretRegistry;
+  /**
+   * `POST /v1/rotate/NAME` (loopback peers only): forces a new certificate. Returns undefined for an unknown name,
+   * else resolves once the new certificate is issued.
+   */
+  readonly rotate?: (name: string) => Promise<RotatedCertificate> | undefined;
+  /** Which peers may ask for a rotation; loopback only unless a test says otherwise. */
+  readonly isTrustedPeer?: (address: string | undefined) => boolean;
+}
+
+/** What `POST /v1/rotate/NAME` answers once the new certificate is issued. */
+export interface RotatedCertificate {
+  readonly certificate: string;
+  readonly serial: string;
+  readonly notAfter: number;
 }
 
 /** A running listener. */
@@ -106,6 +120,7 @@ export async function runListener(
 
 async function handle(options: ListenerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
+  if (path?.startsWith(ROTATE_PREFIX) && options.rotate) return handleRotate(options, path, req, res);
   const known = ['/livez', '/readyz', '/metrics', '/status'];
   if (!known.includes(path ?? '')) return send(res, req, 404, 'text/plain; charset=utf-8', 'not found\n');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -137,6 +152,55 @@ async function handle(options: ListenerOptions, req: IncomingMessage, res: Serve
         scrub(options, `${JSON.stringify(options.health.status(now), null, 2)}\n`),
       );
   }
+}
+
+const ROTATE_PREFIX = '/v1/rotate/';
+
+/**
+ * `POST /v1/rotate/NAME`: 403 unless the peer is on loopback (whatever address the listener is bound to: a
+ * rotation costs a Vault request and reloads a service, so only someone on the machine may ask), 404 for an
+ * unknown name, 200 with the new serial once issued, 502 if the issuance failed (it is retried with backoff).
+ */
+async function handleRotate(
+  options: ListenerOptions,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const json = (status: number, body: unknown): void =>
+    send(res, req, status, 'application/json', scrub(options, `${JSON.stringify(body)}\n`));
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    return json(405, { error: 'use POST' });
+  }
+  if (!(options.isTrustedPeer ?? isLoopbackPeer)(req.socket.remoteAddress)) {
+    options.logger.warn({ peer: req.socket.remoteAddress }, 'rotation refused: not a loopback peer');
+    return json(403, { error: 'rotation is only accepted from loopback addresses' });
+  }
+  const name = decodeURIComponent(path.slice(ROTATE_PREFIX.length));
+  const rotation = options.rotate?.(name);
+  if (!rotation) return json(404, { error: `no certificate named ${JSON.stringify(name)}` });
+  options.logger.info(
+    { certificate: name },
+    `rotation of certificate ${name} requested through the listener`,
+  );
+  try {
+    const rotated = await rotation;
+    return json(200, {
+      certificate: rotated.certificate,
+      serial: rotated.serial,
+      not_after: new Date(rotated.notAfter).toISOString(),
+    });
+  } catch (error) {
+    return json(502, { error: errorMessage(error), retrying: true });
+  }
+}
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback seen through an IPv6 socket. */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
 function scrub(options: ListenerOptions, body: string): string {

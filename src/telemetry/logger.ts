@@ -54,7 +54,7 @@ export function createLogger(
 ): AgentLogger {
   const secrets = new SecretRegistry();
   const sink =
-    config.format === 'pretty'
+    config.format === 'pretty' || (config.format === 'auto' && isTty(destination))
       ? (require('pino-pretty') as typeof PinoPretty)({
           destination: destination as NodeJS.WritableStream,
           sync: true,

@@ -48,8 +48,8 @@ export class AgentMetrics {
   });
   readonly certificateIssues = new Counter({
     name: 'certagent_certificate_issues_total',
-    help: 'Certificates requested from Vault, by certificate and result (success, failure).',
-    labelNames: ['certificate', 'result'] as const,
+    help: 'Certificates requested from Vault, by certificate, reason (initial, renewal, forced) and result (success, failure).',
+    labelNames: ['certificate', 'reason', 'result'] as const,
     registers: [this.registry],
   });
   readonly certificateNotAfter = new Gauge({

@@ -63,7 +63,9 @@ describe('quick start', () => {
     });
     expect(ready).toBe(true);
     const metrics = await (await fetch(`${listener}/metrics`)).text();
-    expect(metrics).toContain('certagent_certificate_issues_total{certificate="web",result="success"} 1');
+    expect(metrics).toContain(
+      'certagent_certificate_issues_total{certificate="web",reason="initial",result="success"} 1',
+    );
     expect(metrics).toMatch(/^certagent_ready 1$/m);
     const status = (await (await fetch(`${listener}/status`)).json()) as {
       auth: { authenticated: boolean };
@@ -72,6 +74,6 @@ describe('quick start', () => {
     expect(status.certificates.web.serial).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
     expect(status.auth.authenticated).toBe(true);
     expect(await agent.stop('SIGTERM')).toBe(0);
-    expect(agent.output.stdout).toMatch(/"msg":"certagent stopped"/);
+    expect(agent.output.stdout).toMatch(/"msg":"certagent stopped by SIGTERM"/);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, killAll, runCliToEnd } from '../helpers/cli-process.js';
-import { PROBLEM_LINE, configEnv, configFiles, fuzzSeed } from './config-arbitrary.js';
+import { PROBLEM_LINE, RENDER_PROBLEM, configEnv, configFiles, fuzzSeed } from './config-arbitrary.js';
 
 const RUNS = Number(process.env.CERTAGENT_FUZZ_CLI_RUNS ?? 50);
 const dir = mkdtempSync(join(tmpdir(), 'certagent-fuzz-cli-'));
@@ -44,7 +44,10 @@ describe('fuzz: the built CLI', () => {
         if (result.code === 2) {
           const lines = result.stderr.trimEnd().split('\n');
           expect(lines.pop(), context).toMatch(/^certagent check: \d+ problem\(s\)$/);
-          for (const line of lines) expect(line, context).toMatch(PROBLEM_LINE);
+          // Beside positioned problems: check's warnings and --dev hint, and templates that fail to render against a
+          // sample certificate (found after the config itself was accepted, so named by template, not position).
+          for (const line of lines.filter((l) => !/^(warning|hint): /.test(l) && !RENDER_PROBLEM.test(l)))
+            expect(line, context).toMatch(PROBLEM_LINE);
         } else expect(result.stdout, context).toMatch(/: ok \(/);
       }
     };

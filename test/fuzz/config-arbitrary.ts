@@ -496,6 +496,9 @@ export const configFiles: fc.Arbitrary<string[]> = fc.oneof(
 );
 
 /** A problem line as the contract has it: `FILE:LINE:COL: path: message` (the path is absent at the root). */
+/** A template that `check` rendered against a sample certificate and that failed (the config itself was accepted). */
+export const RENDER_PROBLEM = /^\/[^\n]+: templates\[\d+\] \([^\n]+\): \S[^\n]*$/;
+
 export const PROBLEM_LINE = /^(?<file>\/[^:\n]+):(?<line>\d+):(?<col>\d+): (?<rest>\S[^\n]*)$/;
 
 /** The seed: CERTAGENT_FUZZ_SEED to reproduce a failure, otherwise a new one each run (printed). */

@@ -64,7 +64,7 @@ describe('the listener', () => {
     const { listener, metrics } = await start();
     metrics.tokenRenewals.inc({ result: 'not_renewable' });
     metrics.authLogins.inc({ method: 'approle', result: 'success' });
-    metrics.certificateIssues.inc({ certificate: 'web', result: 'success' });
+    metrics.certificateIssues.inc({ certificate: 'web', reason: 'initial', result: 'success' });
     metrics.certificateNotAfter.set({ certificate: 'web' }, 1_900_000_000);
     metrics.certificateRenewal.set({ certificate: 'web' }, 1_899_000_000);
     metrics.templateRenders.inc({ destination: '/x', result: 'written' });

@@ -130,11 +130,11 @@ describe('runOnce', () => {
       },
       new AbortController().signal,
     );
-    expect(report).toMatchObject({ ok: true, failedCommands: ['["systemctl","reload","nginx"]'] });
+    expect(report).toMatchObject({ ok: true, failedCommands: ['systemctl reload nginx'] });
     expect(lines).toContainEqual(
       expect.objectContaining({
         level: 40,
-        command: '["systemctl","reload","nginx"]',
+        command: 'systemctl reload nginx',
         msg: expect.stringMatching(/^run --once: the files are in place but this command failed/),
       }),
     );

@@ -46,6 +46,7 @@ describe('CertificateSource.ensure', () => {
         serialNumber: bundle.serialNumber,
         notAfter: bundle.notAfter,
         renewAt: h.source.renewAt,
+        reason: 'initial',
       },
     ]);
   });
@@ -56,7 +57,7 @@ describe('CertificateSource.ensure', () => {
     const issued = h
       .logLines()
       .map((line) => JSON.parse(line))
-      .find((line) => line.msg === 'certificate issued');
+      .find((line) => String(line.msg).startsWith('certificate web issued: serial '));
     expect(issued).toMatchObject({
       certificate: 'web',
       serial: bundle.serialNumber,

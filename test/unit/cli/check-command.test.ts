@@ -57,7 +57,7 @@ describe('certagent check', () => {
     const file = join(FIXTURES, 'valid-full.yaml');
     const { io: cli, out } = io({});
     expect(await checkCommand(['-c', file], cli)).toBe(0);
-    expect(out.stdout).toBe(`${file}: ok (2 certificates, 4 templates)\n`);
+    expect(out.stdout).toBe(`${file}: ok (2 certificates, 4 templates, 2 warnings)\n`);
   });
 
   it('prints each of many problems on its own line, in file order, and nothing on stdout', async () => {

@@ -128,7 +128,7 @@ describe('bad-many.yaml', () => {
         ':26:35: templates[1].exec.timeout: must be a duration like "90s", "15m" or "1h30m" (a bare number is seconds), got "10 minutes"',
         ':27:22: listener.address: must be host:port like 127.0.0.1:8210, got ":http"',
         ':28:15: log.level: must be one of trace, debug, info, warn, error, fatal, got "loud"',
-        ':28:29: log.format: must be one of json, pretty, got "xml"',
+        ':28:29: log.format: must be one of json, pretty, auto, got "xml"',
         ':29:1: colour: unknown key',
       ].map((problem) => `bad-many.yaml${problem}`),
     );

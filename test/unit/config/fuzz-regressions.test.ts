@@ -22,8 +22,14 @@ function problems(texts: string[], env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 describe('config fuzz regressions', () => {
-  it('a problem about no node at all, when no file parsed, is still at FILE:1:1', () => {
+  it('a file that does not parse stops the check: only its syntax problems, no follow-on ones', () => {
     const found = problems(['a: "unclosed\n', '"x'], { VAULT_ADDR: 'https://v:8200' });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((line) => line.includes(': YAML: '))).toBe(true);
+  });
+
+  it('a problem about no node at all is at FILE:1:1', () => {
+    const found = problems(['{}\n'], { VAULT_ADDR: 'https://v:8200' });
     expect(found).toContain(
       `${A}:1:1: no way to authenticate: add auto_auth (e.g. a token_file method) or set VAULT_TOKEN`,
     );

@@ -60,7 +60,7 @@ describe('loading a valid config', () => {
       backup: false,
     });
     expect(config.stateDir).toBe('/var/lib/certagent');
-    expect(config.log).toEqual({ level: 'info', format: 'json' });
+    expect(config.log).toEqual({ level: 'info', format: 'auto' });
     expect(config.autoAuth).toBeUndefined();
   });
 

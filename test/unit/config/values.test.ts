@@ -242,3 +242,42 @@ describe('numbers out of range', () => {
     ]);
   });
 });
+
+describe('exec.signal and config_watch', () => {
+  const template = (exec: string) =>
+    `${CERT}templates:\n  - { certificate: web, builtin: cert.pem, destination: /tls/web.crt, exec: ${exec} }\n`;
+
+  it('takes a pid file (resolved against the config file) and a signal name as kill -l lists it', () => {
+    for (const name of ['HUP', 'hup', 'SIGHUP']) {
+      const config = parse(template(`{ signal: { pid_file: run/nginx.pid, signal: ${name} } }`));
+      expect(config.templates[0]?.exec?.command).toEqual({
+        signal: { pidFile: '/etc/certagent/run/nginx.pid', signal: 'SIGHUP' },
+      });
+    }
+    expect(parse(`${CERT}config_watch: true\n`).configWatch).toBe(true);
+    expect(parse(CERT).configWatch).toBe(false);
+  });
+
+  it('refuses an unknown signal, a number, and signal beside command', () => {
+    expect(problems(template('{ signal: { pid_file: /run/x.pid, signal: HUPP } }'))).toEqual([
+      expect.stringMatching(
+        /templates\[0\]\.exec\.signal\.signal: must be a signal name as `kill -l` lists them, like HUP or SIGUSR2, got "HUPP"$/,
+      ),
+    ]);
+    expect(problems(template('{ signal: { pid_file: /run/x.pid, signal: 1 } }'))[0]).toContain(
+      'got number 1',
+    );
+    expect(
+      problems(template('{ command: [reload], signal: { pid_file: /run/x.pid, signal: HUP } }')),
+    ).toEqual([expect.stringMatching(/templates\[0\]\.exec\.signal: set command or signal, not both/)]);
+  });
+});
+
+describe('YAML syntax errors', () => {
+  it('stop the check: no follow-on problems about values the broken file could not give', () => {
+    const broken = `${CERT}    alt_names: [a.example.com\ntemplates:\n  - certificate: web\n`;
+    const found = problems(broken, {});
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^\/etc\/certagent\/agent\.yaml:7:1: YAML: /);
+  });
+});

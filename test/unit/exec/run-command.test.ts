@@ -133,7 +133,7 @@ describe('runCommand', () => {
   });
 
   it('describes commands for logs', () => {
-    expect(describeCommand({ argv: ['nginx', '-s', 'reload'] })).toBe('["nginx","-s","reload"]');
+    expect(describeCommand({ argv: ['nginx', '-s', 'reload'] })).toBe('nginx -s reload');
     expect(describeCommand({ shell: 'nginx -t && nginx -s reload' })).toBe('nginx -t && nginx -s reload');
   });
 

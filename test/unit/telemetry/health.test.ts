@@ -260,7 +260,7 @@ describe('HealthState readiness', () => {
       },
       T0,
     );
-    expect(health.status(T0)).toMatchObject({ pending_commands: ['["systemctl","reload","nginx"]'] });
+    expect(health.status(T0)).toMatchObject({ pending_commands: ['systemctl reload nginx'] });
     expect(health.readiness(T0 + 1).ready).toBe(true);
   });
 

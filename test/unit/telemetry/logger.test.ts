@@ -110,3 +110,15 @@ describe('createLogger', () => {
     expect(typeof line.time).toBe('string');
   });
 });
+
+describe('log format auto (the default)', () => {
+  it('writes JSON when the destination is not a terminal (a pipe, journald)', async () => {
+    const { PassThrough } = await import('node:stream');
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const { createLogger } = await import('../../../src/telemetry/logger.js');
+    createLogger({ format: 'auto' }, stream).logger.info('hello');
+    expect(JSON.parse(text.trim())).toMatchObject({ level: 'info', msg: 'hello' });
+  });
+});

@@ -5,7 +5,7 @@ import { AgentMetrics } from '../../../src/telemetry/metrics.js';
 const CONTRACT: Record<string, { type: string; labels: string[] }> = {
   certagent_vault_token_renewals_total: { type: 'counter', labels: ['result'] },
   certagent_auth_logins_total: { type: 'counter', labels: ['method', 'result'] },
-  certagent_certificate_issues_total: { type: 'counter', labels: ['certificate', 'result'] },
+  certagent_certificate_issues_total: { type: 'counter', labels: ['certificate', 'reason', 'result'] },
   certagent_certificate_not_after_timestamp_seconds: { type: 'gauge', labels: ['certificate'] },
   certagent_certificate_renewal_timestamp_seconds: { type: 'gauge', labels: ['certificate'] },
   certagent_template_renders_total: { type: 'counter', labels: ['destination', 'result'] },
@@ -41,7 +41,7 @@ function parse(text: string): Map<string, { type?: string; help?: string; labels
 function exercise(metrics: AgentMetrics): void {
   metrics.tokenRenewals.inc({ result: 'success' });
   metrics.authLogins.inc({ method: 'kubernetes', result: 'failure' });
-  metrics.certificateIssues.inc({ certificate: 'web', result: 'success' });
+  metrics.certificateIssues.inc({ certificate: 'web', reason: 'initial', result: 'success' });
   metrics.certificateNotAfter.set({ certificate: 'web' }, 1_900_000_000);
   metrics.certificateRenewal.set({ certificate: 'web' }, 1_899_000_000);
   metrics.templateRenders.inc({ destination: '/etc/tls/web.pem', result: 'unchanged' });

@@ -1,0 +1,176 @@
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useDevServer } from '../../helpers/dev-server.js';
+import type { AgentHarness } from './agent-harness.js';
+import { startAgent, until } from './agent-harness.js';
+
+const server = useDevServer({}, 'each');
+let h: AgentHarness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+const config = (
+  dir: string,
+  extra: { webAlt?: string; dest?: string; api?: boolean; listener?: string } = {},
+) => `
+state_dir: ${join(dir, 'state')}
+certificates:
+  web: { mount: pki, role: dev, common_name: web.example.test${extra.webAlt ? `, alt_names: [${extra.webAlt}]` : ''} }
+${extra.api ? '  api: { mount: pki, role: dev, common_name: api.example.test }\n' : ''}templates:
+  - { certificate: web, builtin: cert.pem, destination: ${join(dir, extra.dest ?? 'web.crt')} }
+  - { certificate: web, builtin: key.pem, destination: ${join(dir, 'web.key')} }
+${extra.api ? `  - { certificate: api, builtin: cert.pem, destination: ${join(dir, 'api.crt')} }\n` : ''}${extra.listener ? `listener: { address: "${extra.listener}" }\n` : ''}`;
+
+describe('reload (SIGHUP)', () => {
+  it('a changed destination is written from the certificate in hand: no PKI request', async () => {
+    h = await startAgent(server(), (dir) => config(dir));
+    const { dir } = h;
+    const first = await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    expect(h.pkiRequests()).toBe(1);
+    await h.writeConfig(config(dir, { dest: 'moved.crt' }));
+    expect(await h.agent.reload('SIGHUP')).toBe(true);
+    expect(await until(() => h!.serial(join(dir, 'moved.crt')), 'the moved file')).toBe(first);
+    expect(h.pkiRequests()).toBe(1);
+    expect(h.lines.map((l) => l.msg)).toContain('configuration reloaded (SIGHUP): templates changed');
+  });
+
+  it('a changed SAN re-issues only that certificate; an added one is obtained; a removed one stops', async () => {
+    h = await startAgent(server(), (dir) => config(dir, { api: true }));
+    const { dir } = h;
+    const web = await until(() => h!.serial(join(dir, 'web.crt')), 'web');
+    const api = await until(() => h!.serial(join(dir, 'api.crt')), 'api');
+    expect(h.pkiRequests()).toBe(2);
+    await h.writeConfig(config(dir, { api: true, webAlt: 'www.example.test' }));
+    await h.agent.reload('SIGHUP');
+    const renewed = await until(async () => {
+      const serial = await h!.serial(join(dir, 'web.crt'));
+      return serial !== web && serial;
+    }, 'the re-issued web certificate');
+    expect(renewed).not.toBe(web);
+    expect(await h.serial(join(dir, 'api.crt'))).toBe(api);
+    expect(h.pkiRequests()).toBe(3);
+    const text = await readFile(join(dir, 'web.crt'), 'utf8');
+    expect(new (await import('node:crypto')).X509Certificate(text).subjectAltName).toContain(
+      'www.example.test',
+    );
+
+    await h.writeConfig(config(dir, { webAlt: 'www.example.test' }));
+    await h.agent.reload('SIGHUP');
+    expect([...h.agent.bundles.keys()]).toEqual(['web']);
+    expect(h.agent.health.status(Date.now()).certificates).not.toHaveProperty('api');
+    expect(h.pkiRequests()).toBe(3);
+  });
+
+  it('an invalid config is logged problem by problem and the old one keeps running', async () => {
+    h = await startAgent(server(), (dir) => config(dir));
+    const { dir } = h;
+    await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    await h.writeConfig(`${config(dir)}\nbogus_key: 1\nlistener: { address: nowhere }\n`);
+    expect(await h.agent.reload('SIGHUP')).toBe(false);
+    const problems = h.lines.filter((l) => String(l.msg).startsWith('config reload: '));
+    expect(problems.length).toBeGreaterThanOrEqual(2);
+    for (const line of problems) expect(line.problem).toMatch(/agent\.yaml:\d+:\d+: /);
+    expect(h.lines.map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(
+        /^configuration not reloaded \(SIGHUP\): \d+ problem\(s\); the running configuration stays in force$/,
+      ),
+    );
+    expect(h.agent.config.certificates.get('web')?.commonName).toBe('web.example.test');
+  });
+
+  it('rebinds the listener only when its address changed', async () => {
+    h = await startAgent(server(), (dir) => config(dir, { listener: '127.0.0.1:0' }));
+    const { dir } = h;
+    await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    const started = () => h!.lines.filter((l) => String(l.msg).startsWith('listener started')).length;
+    expect(started()).toBe(1);
+    await h.writeConfig(config(dir, { listener: '127.0.0.1:0', dest: 'other.crt' }));
+    await h.agent.reload('SIGHUP');
+    expect(started()).toBe(1);
+    await h.writeConfig(config(dir, { listener: '127.0.0.2:0', dest: 'other.crt' }));
+    await h.agent.reload('SIGHUP');
+    expect(started()).toBe(2);
+  });
+});
+
+describe('config_watch', () => {
+  it('a change to the config file reloads it as SIGHUP does', async () => {
+    h = await startAgent(server(), (dir) => `${config(dir)}config_watch: true\n`);
+    const { dir } = h;
+    const first = await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    await h.writeConfig(`${config(dir, { dest: 'watched.crt' })}config_watch: true\n`);
+    expect(await until(() => h!.serial(join(dir, 'watched.crt')), 'the file the new config names')).toBe(
+      first,
+    );
+    expect(h.lines.map((l) => l.msg)).toContainEqual(
+      expect.stringMatching(/^configuration reloaded \(.*agent\.yaml changed\): templates changed$/),
+    );
+    expect(h.pkiRequests()).toBe(1);
+  });
+});
+
+describe('forced rotation', () => {
+  it('rotate(name) re-issues exactly that certificate and the pass writes it', async () => {
+    h = await startAgent(server(), (dir) => config(dir, { api: true }));
+    const { dir } = h;
+    const web = await until(() => h!.serial(join(dir, 'web.crt')), 'web');
+    const api = await until(() => h!.serial(join(dir, 'api.crt')), 'api');
+    const rotated = await h.agent.rotate('web');
+    const written = await until(async () => {
+      const serial = await h!.serial(join(dir, 'web.crt'));
+      return serial !== web && serial;
+    }, 'the rotated file');
+    expect(written).toBe(rotated?.serialNumber.replaceAll(':', '').toUpperCase());
+    expect(await h.serial(join(dir, 'api.crt'))).toBe(api);
+    expect(h.pkiRequests()).toBe(3);
+    expect(h.agent.rotate('nope')).toBeUndefined();
+    const metrics = (await h.agent.metrics.text()).body;
+    expect(metrics).toContain(
+      'certagent_certificate_issues_total{certificate="web",reason="forced",result="success"} 1',
+    );
+  });
+});
+
+describe('watching', () => {
+  it('an edited template source renders again, and a deleted destination comes back, without a PKI request', async () => {
+    h = await startAgent(
+      server(),
+      (dir) => `
+state_dir: ${join(dir, 'state')}
+certificates:
+  web: { mount: pki, role: dev, common_name: web.example.test }
+templates:
+  - { certificate: web, source: ${join(dir, 'web.hbs')}, destination: ${join(dir, 'web.txt')} }
+`,
+    );
+    const { dir } = h;
+    const { writeFile, rm } = await import('node:fs/promises');
+    // The source is written after the agent started: the first pass fails, then the file appears.
+    await writeFile(join(dir, 'web.hbs'), 'serial {{serial_number}}\n');
+    await h.agent.reload('test');
+    await until(
+      async () => (await readFile(join(dir, 'web.txt'), 'utf8').catch(() => '')).startsWith('serial '),
+      'the first render',
+    );
+    await writeFile(join(dir, 'web.hbs'), 'cn {{common_name}}\n');
+    let started = Date.now();
+    await until(
+      async () => (await readFile(join(dir, 'web.txt'), 'utf8').catch(() => '')) === 'cn web.example.test\n',
+      'the re-render',
+      2_000,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await rm(join(dir, 'web.txt'));
+    started = Date.now();
+    await until(
+      async () => (await readFile(join(dir, 'web.txt'), 'utf8').catch(() => '')) === 'cn web.example.test\n',
+      'the repaired file',
+      2_000,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(h.pkiRequests()).toBe(1);
+  });
+});
