@@ -27,7 +27,10 @@ RUN npm run build \
 RUN npm install --prefix /opt/certagent --omit=dev --no-audit --no-fund /tmp/certagent.tgz
 
 FROM node:24-bookworm-slim AS runtime
+# --disable-sigusr1 (Node >= 22.14): SIGUSR1 can never open Node's inspector, not even in the instant before the agent
+# installs its own SIGUSR1 handler (forced rotation); see docs/operations.md.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--disable-sigusr1 \
     PATH=/opt/certagent/node_modules/.bin:$PATH
 COPY --from=build /opt/certagent /opt/certagent
 # Owned by root, written by nobody but the mounted volumes; the agent's user only needs to read them.

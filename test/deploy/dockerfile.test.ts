@@ -59,6 +59,10 @@ describe('Dockerfile', () => {
     expect(last.slice(last.lastIndexOf('USER')).filter((k) => k === 'RUN')).toEqual([]);
   });
 
+  it('closes the SIGUSR1 inspector window with --disable-sigusr1 (the image runs Node 24)', () => {
+    expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/NODE_OPTIONS=--disable-sigusr1\b/);
+  });
+
   it('has ENTRYPOINT ["certagent"] in exec form and a default run command', () => {
     expect(args('ENTRYPOINT')).toEqual(['["certagent"]']);
     expect(JSON.parse(args('CMD').at(-1)!)).toEqual(['run', '-c', '/etc/certagent/agent.yaml']);

@@ -12,6 +12,9 @@ import { scratchDir, stopAll, tempFiles } from './support/agent-harness.js';
 import { bundleState, pairState } from './support/pem-set.js';
 import { refreshReportAfterAll, round, scenario } from './support/reliability-report.js';
 
+/** The daemon's start line: `certagent <version> started: N certificate(s), M template(s)`. */
+const STARTED = /"msg":"certagent \S+ started: /;
+
 const KILLS = 30;
 
 let vault: DevServerProcess;
@@ -95,7 +98,7 @@ describe('the CLI killed', () => {
           else unrepaired++;
         }
         // Startup costs a second of CPU (more on a loaded machine): the kill is timed from when the agent runs.
-        await waitFor(() => proc.output.stdout.includes('"msg":"certagent started"'), {
+        await waitFor(() => STARTED.test(proc.output.stdout), {
           timeoutMs: 30_000,
           what: 'the agent to start',
           process: proc,
@@ -125,7 +128,7 @@ describe('the CLI killed', () => {
       const finalRun = start(config);
       await waitFor(
         async () =>
-          finalRun.output.stdout.includes('"msg":"certagent started"') &&
+          STARTED.test(finalRun.output.stdout) &&
           (await bundleState(files.bundle)) === 'ok' &&
           (await pairState(files.cert, files.key)) === 'ok',
         { timeoutMs: 60_000, what: 'the files after the last start', process: finalRun },
