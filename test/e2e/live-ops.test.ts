@@ -1,6 +1,6 @@
 // Live operations on the built CLI: SIGUSR1 rotates every certificate and never opens Node's inspector,
 // `certagent rotate NAME` rotates one through the listener, SIGHUP applies a config change (a moved destination
-// without a PKI request, a broken config logged and ignored), and the stop line names the signal.
+// without a PKI request, a changed SAN re-issuing that certificate only, a broken config logged and ignored), and the stop line names the signal.
 
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -66,12 +66,12 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-const config = (destination: string) => `vault: { address: ${vault.address} }
+const config = (destination: string, apiAltName?: string) => `vault: { address: ${vault.address} }
 state_dir: ${join(dir, 'state')}
 listener: { address: "127.0.0.1:0" }
 certificates:
   web: { mount: pki, role: dev, common_name: web.example.test }
-  api: { mount: pki, role: dev, common_name: api.example.test }
+  api: { mount: pki, role: dev, common_name: api.example.test${apiAltName ? `, alt_names: [${apiAltName}]` : ''} }
 templates:
   - { certificate: web, builtin: fullchain.pem, destination: ${join(dir, destination)} }
   - { certificate: web, builtin: key.pem, destination: ${join(dir, 'web.key')} }
@@ -137,7 +137,7 @@ describe('certagent run: live operations', () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, 'certagent rotate: no certificate named "nope"\n']);
   }, 60_000);
 
-  it('SIGHUP: a moved destination is written with no PKI request; a broken config is logged and ignored', async () => {
+  it('SIGHUP: a moved destination is written with no PKI request; a changed SAN re-issues only that certificate; a broken config is logged and ignored', async () => {
     const web = await serial(join(dir, 'web.crt'));
     await devApi('DELETE', 'requests');
     await writeFile(file(), config('moved.crt'));
@@ -147,7 +147,21 @@ describe('certagent run: live operations', () => {
     ).toBe(web);
     expect(await pkiRequests()).toBe(0);
 
-    await writeFile(file(), `${config('moved.crt')}colour: red\n`);
+    // A changed SAN: that certificate's request changed, so it alone is re-issued.
+    const api = await serial(join(dir, 'api.crt'));
+    await devApi('DELETE', 'requests');
+    await writeFile(file(), config('moved.crt', 'api2.example.test'));
+    agent.child.kill('SIGHUP');
+    await waitFor(async () => (await serial(join(dir, 'api.crt'))) !== api, {
+      what: 'api re-issued',
+      process: agent,
+    });
+    const apiCert = new X509Certificate(await readFile(join(dir, 'api.crt'), 'utf8'));
+    expect(apiCert.subjectAltName).toContain('DNS:api2.example.test');
+    expect(await pkiRequests()).toBe(1);
+    expect(await serial(join(dir, 'moved.crt'))).toBe(web);
+
+    await writeFile(file(), `${config('moved.crt', 'api2.example.test')}colour: red\n`);
     agent.child.kill('SIGHUP');
     await waitFor(() => agent.output.stdout.includes('configuration not reloaded (SIGHUP): 1 problem(s)'), {
       what: 'the refused reload',
