@@ -174,6 +174,57 @@ describe('certagent run: live operations', () => {
   }, 60_000);
 });
 
+describe('certagent run: watching', () => {
+  it('an edited template source renders again, and a deleted destination comes back, within 2 s and without a PKI request', async () => {
+    const source = join(dir, 'watch.hbs');
+    const out = join(dir, 'watch.txt');
+    const yaml = join(dir, 'watch.yaml');
+    await writeFile(source, 'v1 {{serial_number}}\n');
+    await writeFile(
+      yaml,
+      `vault: { address: ${vault.address} }
+state_dir: ${join(dir, 'watch-state')}
+certificates:
+  web: { mount: pki, role: dev, common_name: watch.example.test }
+templates:
+  - { certificate: web, source: ${source}, destination: ${out} }
+`,
+    );
+    const agent = startCli(['run', '-c', yaml], { env: { VAULT_TOKEN: vault.token } });
+    const first = await waitFor(() => readFile(out, 'utf8').catch(() => undefined), {
+      timeoutMs: 20_000,
+      what: 'the first render',
+      process: agent,
+    });
+    expect(first).toMatch(/^v1 /);
+    await devApi('DELETE', 'requests');
+
+    await writeFile(source, 'v2 {{serial_number}}\n');
+    const edited = Date.now();
+    await waitFor(async () => (await readFile(out, 'utf8').catch(() => '')).startsWith('v2 '), {
+      timeoutMs: 2_000,
+      intervalMs: 50,
+      what: 'the edited template rendered',
+      process: agent,
+    });
+    const renderedIn = Date.now() - edited;
+
+    await rm(out);
+    const deleted = Date.now();
+    await waitFor(async () => (await readFile(out, 'utf8').catch(() => '')).startsWith('v2 '), {
+      timeoutMs: 2_000,
+      intervalMs: 50,
+      what: 'the deleted destination repaired',
+      process: agent,
+    });
+    console.log(
+      `template edit rendered in ${renderedIn} ms; deleted destination back in ${Date.now() - deleted} ms`,
+    );
+    expect(await pkiRequests()).toBe(0);
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+});
+
 describe('certagent --help', () => {
   it.each(['run', 'check', 'rotate', 'dev-server', 'version'])(
     '%s: --help, help CMD and -h print the same usage',
