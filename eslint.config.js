@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 // The boundary between the agent and the dev server (issue 8). The dev server may share only these generic
 // utilities of src/lib/; the agent may not import the dev server at all; the CLI may name its types but must load
 // its code with import() (only `dev-server` and `run --dev` do), so `check` and `run` never load it.
-const SHARED_LIB = String.raw`lib/(errors|duration|clock)\.js$`;
+const SHARED_LIB = String.raw`lib/(errors|duration|clock|reflect-metadata-shim)\.js$`;
 const DEV_SERVER = String.raw`(^|/)dev-server(/|$)`;
 
 /**
@@ -22,7 +22,7 @@ const devServerBoundary = (depth) => ({
           {
             regex: `^(\\.\\./){${depth + 1}}(?!${SHARED_LIB})`,
             message:
-              'The dev server is independent of the agent: it may import only lib/errors, lib/duration and lib/clock from outside src/dev-server/ (give it its own helper instead).',
+              'The dev server is independent of the agent: it may import only lib/errors, lib/duration, lib/clock and lib/reflect-metadata-shim from outside src/dev-server/ (give it its own helper instead).',
           },
         ],
       },

@@ -82,6 +82,8 @@ export class LiveAgent implements Agent, LiveAgentParts {
   stopWatching: StopWatching | undefined;
   reloading: Promise<unknown> = Promise.resolve();
   readonly #random: () => number;
+  /** One child logger for the render loop and every pass, not a new one per pass. */
+  readonly #outputLogger: Logger;
   readonly secrets: SecretRegistry;
   /** KV secrets read for the templates (`secrets:`); made with the Vault client and token of the start. */
   readonly secretSources: Map<string, SecretSource>;
@@ -100,6 +102,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
     this.options = options;
     this.config = options.config;
     this.logger = options.logger;
+    this.#outputLogger = this.logger.child({ component: 'output' });
     this.clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.secrets = options.secrets ?? new SecretRegistry();
@@ -136,10 +139,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
   rotateAll(): void {
     for (const [name, source] of this.sources) {
       source.rotate().catch((error: unknown) => {
-        this.logger.warn(
-          { certificate: name, error: String(error) },
-          `forced rotation of ${name} failed; retrying`,
-        );
+        this.logger.warn({ certificate: name, error }, `forced rotation of ${name} failed; retrying`);
       });
     }
   }
@@ -184,7 +184,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
             clock: this.clock,
             random: this.#random,
             backoff: RENDER_BACKOFF,
-            logger: this.logger.child({ component: 'output' }),
+            logger: this.#outputLogger,
             triggers: [this.rerender, ...[...this.secretSources.values()].map((source) => source.value)],
             repairs: this.repairs,
           },
@@ -208,7 +208,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
   #owed: readonly DueCommand[] = [];
 
   readonly render: RenderPass = async (current, signal) => {
-    const logger = this.logger.child({ component: 'output' });
+    const logger = this.#outputLogger;
     // `--once` has no secret loops running: each secret is read here, once.
     if (this.options.once) {
       await Promise.all([...this.secretSources.values()].map((source) => source.ensure(signal)));

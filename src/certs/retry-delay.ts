@@ -1,4 +1,5 @@
 import { backoffDelay, type BackoffPolicy } from '../lib/backoff.js';
+import { findInCauses } from '../lib/errors.js';
 import { VaultHttpError } from '../vault/vault-errors.js';
 
 /** What a retry decision after a failed attempt depends on. */
@@ -57,11 +58,9 @@ function honourRetryAfter(delay: number, input: RetryInput, ceiling: number): nu
 
 /** Vault's Retry-After anywhere in the error's cause chain, in milliseconds. */
 export function retryAfterOf(error: unknown): number | undefined {
-  for (let current = error, depth = 0; current instanceof Error && depth < 8; depth++) {
-    if (current instanceof VaultHttpError && current.retryAfterSeconds !== undefined) {
-      return current.retryAfterSeconds * 1000;
-    }
-    current = current.cause;
-  }
-  return undefined;
+  return findInCauses(error, (link) =>
+    link instanceof VaultHttpError && link.retryAfterSeconds !== undefined
+      ? link.retryAfterSeconds * 1000
+      : undefined,
+  );
 }

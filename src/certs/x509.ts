@@ -1,6 +1,6 @@
 // The one way into @peculiar/x509: the shim must be evaluated before the library loads, and the library must be
 // pointed at Node's WebCrypto once. Everything in certagent (and its tests) imports x509 from here.
-import './reflect-metadata-shim.js';
+import '../lib/reflect-metadata-shim.js';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 

@@ -1,11 +1,4 @@
-import { createRequire } from 'node:module';
-import type HandlebarsModule from 'handlebars';
-
-// Loaded on the first inline template only: a config with builtin templates (most) is checked without Handlebars.
-// Synchronous (the config checks are), which createRequire allows for this CommonJS package.
-let handlebars: typeof HandlebarsModule | undefined;
-const loadHandlebars = (): typeof HandlebarsModule =>
-  (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
+import { loadHandlebars } from '../lib/load-handlebars.js';
 
 /**
  * Why inline template `contents` does not parse as Handlebars, in one short line, or undefined when it does. Run at

@@ -34,3 +34,21 @@ export class UsageError extends AgentError {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * The first value `pick` finds on `error` or along its `cause` chain (libraries wrap the error that matters: undici
+ * the socket's, our own errors Vault's), looking at most `maxDepth` links deep.
+ */
+export function findInCauses<T>(
+  error: unknown,
+  pick: (link: object) => T | undefined,
+  maxDepth = 8,
+): T | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < maxDepth && current !== null && typeof current === 'object'; depth++) {
+    const found = pick(current);
+    if (found !== undefined) return found;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

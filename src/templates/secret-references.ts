@@ -1,11 +1,4 @@
-import { createRequire } from 'node:module';
-import type HandlebarsModule from 'handlebars';
-
-// Loaded at the first call, synchronously (config checks are synchronous), so importing this module does not load
-// Handlebars: `check` of a config with builtin templates only never does.
-let handlebars: typeof HandlebarsModule | undefined;
-const loadHandlebars = (): typeof HandlebarsModule =>
-  (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof HandlebarsModule);
+import { loadHandlebars } from '../lib/load-handlebars.js';
 
 /**
  * The secrets a template reads (`{{secret.db.data.password}}`, `{{#with secret.db}}`, `(lookup secret.api.data

@@ -1,7 +1,9 @@
 // @peculiar/x509 resolves its algorithm providers through tsyringe, which refuses to load unless the
 // `reflect-metadata` API exists. We only need the three functions tsyringe calls, so a small WeakMap-backed
 // version stands in for the polyfill package rather than adding a dependency. It installs nothing when a real
-// polyfill is already present. Import this module before @peculiar/x509 (src/certs/x509.ts does).
+// polyfill is already present. Import this module before @peculiar/x509 (src/certs/x509.ts and
+// src/dev-server/x509/x509.ts do). It lives in lib/ because it is plumbing for a library, not certificate logic: the
+// dev server sharing it cannot hide an agent bug, and one copy cannot drift from the other.
 
 type Metadata = Map<unknown, unknown>;
 
