@@ -1,21 +1,9 @@
 import type { CommandSpec } from '../config/runtime-config.js';
 import { scrubbedEnvironment } from './child-env.js';
+import type { CommandResult } from './command-result.js';
 import { describeSignal, signalPidFile } from './signal-pid-file.js';
 
-/** How one command run ended. Output is truncated: it is for the log, not for parsing. */
-export interface CommandResult {
-  readonly exitCode: number | undefined;
-  /** The signal that ended it (e.g. SIGKILL after a timeout), if any. */
-  readonly signal: string | undefined;
-  readonly timedOut: boolean;
-  /** The pass's signal aborted it (the agent is stopping). */
-  readonly aborted: boolean;
-  /** It could not be started at all (not found, not executable). */
-  readonly failedToStart: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly durationMs: number;
-}
+export type { CommandResult } from './command-result.js';
 
 /** Runs commands; the render pass takes one so tests can observe or fake them. */
 export type CommandRunner = (spec: CommandSpec, options: RunCommandOptions) => Promise<CommandResult>;

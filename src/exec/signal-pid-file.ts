@@ -4,18 +4,7 @@
 // (counted, logged, retried by the render loop), never a crash.
 
 import { readFile } from 'node:fs/promises';
-
-/** How it went, in the shape of run-command.ts's CommandResult (declared here so neither file imports the other). */
-export interface SignalResult {
-  readonly exitCode: number | undefined;
-  readonly signal: string | undefined;
-  readonly timedOut: boolean;
-  readonly aborted: boolean;
-  readonly failedToStart: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly durationMs: number;
-}
+import type { CommandResult } from './command-result.js';
 
 /** Which process to signal, and with what. */
 export interface SignalTarget {
@@ -43,9 +32,9 @@ export function describeSignal(target: SignalTarget): string {
 }
 
 /** Reads the pid file and sends the signal; the result says what went wrong, in the shape of a command's. */
-export async function signalPidFile(target: SignalTarget, deps: SignalDeps = SYSTEM): Promise<SignalResult> {
+export async function signalPidFile(target: SignalTarget, deps: SignalDeps = SYSTEM): Promise<CommandResult> {
   const started = performance.now();
-  const done = (problem: string | undefined): SignalResult => ({
+  const done = (problem: string | undefined): CommandResult => ({
     exitCode: problem === undefined ? 0 : undefined,
     signal: undefined,
     timedOut: false,
