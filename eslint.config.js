@@ -30,6 +30,54 @@ const devServerBoundary = (depth) => ({
   },
 });
 
+/**
+ * The agent's folders in build order (issue 8): a folder may import its own stage and earlier ones, never a later
+ * one, so shared helpers live where everything can reach them and no folder reaches forward into another's job.
+ * A folder missing from this list fails test/unit/lint/stage-lint.test.ts.
+ */
+export const STAGES = [
+  ['lib'],
+  ['config'],
+  ['vault'],
+  ['auth', 'certs', 'secrets'],
+  ['templates'],
+  ['output', 'exec'],
+  ['telemetry'],
+  ['agent'],
+  ['cli'],
+];
+
+/**
+ * One folder's import rule: never the dev server (the CLI may name its types and load it with import()), never a
+ * later stage. One rule per folder because a later eslint config block replaces a rule's options, not merges them.
+ * @param {string[]} stage
+ * @param {number} index
+ */
+const agentFolderImports = (stage, index) => {
+  const later = STAGES.slice(index + 1).flat();
+  const isCli = stage.includes('cli');
+  /** @type {Record<string, unknown>[]} */
+  const patterns = [
+    isCli
+      ? {
+          regex: DEV_SERVER,
+          allowTypeImports: true,
+          message:
+            "Load the dev server with `await import('../dev-server/index.js')` where a command needs it, so other commands never load it.",
+        }
+      : { regex: DEV_SERVER, message: 'The agent must not import the dev server.' },
+  ];
+  if (later.length > 0)
+    patterns.push({
+      regex: String.raw`(^|/)\.\./(${later.join('|')})/`,
+      message: `${stage.join('/')} is stage ${index} of ${STAGES.map((s) => s.join('/')).join(' ← ')}: it must not import a later stage (move the shared code to an earlier folder).`,
+    });
+  return {
+    files: stage.map((folder) => `src/${folder}/**/*.ts`),
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
+  };
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.ci/node24/'] },
   js.configs.recommended,
@@ -43,34 +91,7 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
-  {
-    files: ['src/**/*.ts'],
-    ignores: ['src/dev-server/**', 'src/cli/**'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: DEV_SERVER, message: 'The agent must not import the dev server.' }] },
-      ],
-    },
-  },
-  {
-    files: ['src/cli/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: DEV_SERVER,
-              allowTypeImports: true,
-              message:
-                "Load the dev server with `await import('../dev-server/index.js')` where a command needs it, so other commands never load it.",
-            },
-          ],
-        },
-      ],
-    },
-  },
+  ...STAGES.map(agentFolderImports),
   devServerBoundary(0),
   devServerBoundary(1),
   devServerBoundary(2),

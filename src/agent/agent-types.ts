@@ -10,7 +10,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Latest } from '../lib/latest.js';
 import type { HealthState } from '../telemetry/health.js';
 import type { AgentMetrics } from '../telemetry/metrics.js';
-import type { SecretRegistry } from '../telemetry/secret-registry.js';
+import type { SecretRegistry } from '../lib/secret-registry.js';
 import type { VaultClient } from '../vault/types.js';
 import type { OnceReport } from './run-once.js';
 import type { TaskSet } from './task-set.js';

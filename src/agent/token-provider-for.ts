@@ -5,7 +5,7 @@ import type { TokenMetrics } from '../auth/token-lifecycle.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import type { Clock } from '../lib/clock.js';
-import type { SecretRegistry } from '../telemetry/secret-registry.js';
+import type { SecretRegistry } from '../lib/secret-registry.js';
 import type { VaultClientOptions } from '../vault/vault-client.js';
 import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';

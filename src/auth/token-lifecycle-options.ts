@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AutoAuthConfig } from '../config/runtime-config.js';
 import type { Clock } from '../lib/clock.js';
-import type { SecretUse } from '../telemetry/secret-registry.js';
+import type { SecretUse } from '../lib/secret-registry.js';
 import type { VaultClient } from '../vault/types.js';
 import type { AuthMethod } from './methods/auth-method.js';
 

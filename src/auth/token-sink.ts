@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { FileSinkConfig } from '../config/runtime-config.js';
 import { errorMessage } from '../lib/errors.js';
-import { writeFileAtomic } from '../output/write-file-atomic.js';
+import { writeFileAtomic } from '../lib/write-file-atomic.js';
 
 /**
  * Writes the token to every file sink, atomically and with the sink's mode from the start (0600 by default), as

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { writeFileAtomic } from '../output/write-file-atomic.js';
+import { writeFileAtomic } from '../lib/write-file-atomic.js';
 import type { CertificateBundle } from './bundle.js';
 import type { CertificateStore, StoredBundleResult } from './certificate-store.js';
 import { StateSaveError } from './cert-errors.js';

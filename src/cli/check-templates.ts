@@ -9,7 +9,7 @@ import { generatePrivateKey } from '../certs/keys.js';
 import type { CertificateConfig, RuntimeConfig, TemplateConfig } from '../config/runtime-config.js';
 import { errorMessage } from '../lib/errors.js';
 import { holdsPrivateKey } from '../output/render-plan.js';
-import { referencedSecrets } from '../templates/secret-references.js';
+import { referencedSecrets } from '../config/secret-references.js';
 import { templateContext } from '../templates/template-context.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 

@@ -1,5 +1,5 @@
 import { readFile, unlink } from 'node:fs/promises';
-import { writeFileAtomic } from '../output/write-file-atomic.js';
+import { writeFileAtomic } from '../lib/write-file-atomic.js';
 
 /**
  * Writes the process id to `pid_file` (for init systems and `kill -HUP $(cat …)`) and returns a function that

@@ -1,7 +1,7 @@
 import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 import { COMMAND_HELP, commandHelp, wantsHelp } from './help.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../lib/version.js';
 
 const HELP = `certagent ${VERSION}: keeps Vault PKI certificates on disk and the services using them reloaded.
 

@@ -14,7 +14,7 @@ import { parseRunArgs } from './parse-run-args.js';
 import type { RunOptions } from './parse-run-args.js';
 import { writePidFile } from './pid-file.js';
 import { StopRequested, installSignalHandlers } from './signals.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../lib/version.js';
 
 /** `certagent run`: the agent as a daemon, or once (`--once`), against Vault or an in-process dev server (`--dev`). */
 export const runCommand: Command = async (args, io) => {

@@ -1,4 +1,4 @@
-import { referencedSecrets } from '../templates/secret-references.js';
+import { referencedSecrets } from './secret-references.js';
 import { BUILTIN_TEMPLATES } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 import type { ConfigPath } from './yaml-source.js';

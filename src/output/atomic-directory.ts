@@ -22,7 +22,7 @@ import {
 } from './stable-names.js';
 
 export { AtomicDirectoryError, DATA_LINK } from './stable-names.js';
-import { syncDirectory } from './write-file-atomic.js';
+import { syncDirectory } from '../lib/write-file-atomic.js';
 
 const DATA_TMP = '..data_tmp';
 /** `..2026_12_01_21_05_09.123.1a2b3c`: sortable by time, unique by the random tail. */

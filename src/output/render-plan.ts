@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import type { TemplateConfig } from '../config/runtime-config.js';
 import { AgentError } from '../lib/errors.js';
 import { resolveOwner } from './owner.js';
-import type { PreparedWrite } from './write-file-atomic.js';
-import { prepareFileAtomic, writeFileAtomic } from './write-file-atomic.js';
+import type { PreparedWrite } from '../lib/write-file-atomic.js';
+import { prepareFileAtomic, writeFileAtomic } from '../lib/write-file-atomic.js';
 
 const PERMISSION_BITS = 0o7777;
 

@@ -2,8 +2,8 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { PlannedFile } from './render-plan.js';
 import { preparePlanned, prepareRestore } from './render-plan.js';
-import type { PreparedWrite } from './write-file-atomic.js';
-import { syncDirectory } from './write-file-atomic.js';
+import type { PreparedWrite } from '../lib/write-file-atomic.js';
+import { syncDirectory } from '../lib/write-file-atomic.js';
 
 /** A changed file of a pass and whether its template keeps a `.bak`. */
 export interface FileToWrite {

@@ -6,7 +6,7 @@ import { isLoopbackHost } from '../config/security-warnings.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import type { HealthState } from './health.js';
 import type { AgentMetrics } from './metrics.js';
-import type { SecretRegistry } from './secret-registry.js';
+import type { SecretRegistry } from '../lib/secret-registry.js';
 
 /** The listener could not bind its address. */
 export class ListenerError extends AgentError {

@@ -4,7 +4,7 @@ import type { DestinationStream, Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { LogConfig } from '../config/runtime-config.js';
 import { REDACTED, redactSecretKeys } from './redact-keys.js';
-import { SecretRegistry } from './secret-registry.js';
+import { SecretRegistry } from '../lib/secret-registry.js';
 import { serializeError } from './serialize-error.js';
 
 // pino-pretty (CommonJS) is required synchronously, and only for `format: pretty`: JSON logging, the default and

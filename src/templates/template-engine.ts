@@ -6,7 +6,7 @@ import { AgentError, errorMessage } from '../lib/errors.js';
 import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 import { renderErrorMessage } from './render-error-message.js';
 import type { RenderContext } from './secret-context.js';
-import { referencedSecrets } from './secret-references.js';
+import { referencedSecrets } from '../config/secret-references.js';
 import { compileSimpleTemplate } from './simple-template.js';
 import type { TemplateContext } from './template-context.js';
 import { registerTemplateHelpers } from './template-helpers.js';

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SecretSource } from '../../../src/secrets/secret-source.js';
 import type { SecretConfig } from '../../../src/secrets/secret-source.js';
-import { SecretRegistry } from '../../../src/telemetry/secret-registry.js';
+import { SecretRegistry } from '../../../src/lib/secret-registry.js';
 import { detectKvMount, readKvSecret } from '../../../src/vault/kv-api.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';

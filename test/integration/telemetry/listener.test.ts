@@ -4,7 +4,7 @@ import { HealthState } from '../../../src/telemetry/health.js';
 import type { RunningListener } from '../../../src/telemetry/listener.js';
 import { ListenerError, runListener, startListener } from '../../../src/telemetry/listener.js';
 import { AgentMetrics } from '../../../src/telemetry/metrics.js';
-import { SecretRegistry } from '../../../src/telemetry/secret-registry.js';
+import { SecretRegistry } from '../../../src/lib/secret-registry.js';
 
 const CONTRACT = [
   'certagent_vault_token_renewals_total',

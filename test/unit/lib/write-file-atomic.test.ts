@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempPathFor, writeFileAtomic } from '../../../src/output/write-file-atomic.js';
+import { tempPathFor, writeFileAtomic } from '../../../src/lib/write-file-atomic.js';
 
 describe('writeFileAtomic', () => {
   let dir: string;

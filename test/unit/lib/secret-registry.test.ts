@@ -1,7 +1,7 @@
 // Issue 7 point 11: the registry forgets superseded secrets after a grace period and keeps only a few of them.
 
 import { describe, expect, it } from 'vitest';
-import { MAX_RETIRED, RETIRED_GRACE_MS, SecretRegistry } from '../../../src/telemetry/secret-registry.js';
+import { MAX_RETIRED, RETIRED_GRACE_MS, SecretRegistry } from '../../../src/lib/secret-registry.js';
 
 const MINUTE = 60_000;
 

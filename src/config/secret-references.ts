@@ -15,7 +15,12 @@ export function referencedSecrets(text: string): string[] {
     }
     if (typeof node !== 'object' || node === null) return;
     const path = node as { type?: unknown; depth?: unknown; parts?: unknown[] };
-    if (path.type === 'PathExpression' && path.depth === 0 && path.parts?.[0] === 'secret' && typeof path.parts[1] === 'string')
+    if (
+      path.type === 'PathExpression' &&
+      path.depth === 0 &&
+      path.parts?.[0] === 'secret' &&
+      typeof path.parts[1] === 'string'
+    )
       found.add(path.parts[1]);
     for (const [key, value] of Object.entries(node)) if (key !== 'loc') visit(value);
   };

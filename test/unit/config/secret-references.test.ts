@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { referencedSecrets } from '../../../src/templates/secret-references.js';
+import { referencedSecrets } from '../../../src/config/secret-references.js';
 
 describe('referencedSecrets', () => {
   it('finds every secret a template reads, in any position, once', () => {
