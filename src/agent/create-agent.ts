@@ -8,6 +8,7 @@ import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { CertificateConfig, RuntimeConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
+import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { Latest } from '../lib/latest.js';
@@ -42,14 +43,12 @@ import type { StopWatching } from './watch-paths.js';
 
 export type { Agent, AgentOptions } from './agent-types.js';
 
-/** Certificate retries: from one second, doubling, never more than five minutes apart (and capped by time left). */
-const CERTIFICATE_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
 /**
  * Render retries (a failed write, check or owed reload): from one second to 30 s apart. Cheap for the agent (no
  * Vault call), and a destination made writable again, or a consumer started at last, is caught within 30 s even
  * when the file on disk has expired meanwhile.
  */
-const RENDER_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 30_000 };
+const RENDER_BACKOFF: BackoffPolicy = { ...DEFAULT_BACKOFF, maxMs: 30_000 };
 
 /**
  * The composition root: config → Vault client → token → certificate sources → render pass → files and commands,
@@ -255,7 +254,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
       store: this.store,
       clock: this.clock,
       random: this.#random,
-      backoff: CERTIFICATE_BACKOFF,
+      backoff: DEFAULT_BACKOFF, // capped further by the time the certificate has left
       vaultAddress: this.config.vault.address,
       logger: this.logger,
       onEvent: this.#onEvent,

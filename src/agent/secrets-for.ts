@@ -1,14 +1,19 @@
 import type { Logger } from 'pino';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { RuntimeConfig, TemplateConfig } from '../config/runtime-config.js';
+import type { BackoffPolicy } from '../lib/backoff.js';
+import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { cleanAtomicDirectory } from '../output/atomic-directory.js';
 import { SecretSource } from '../secrets/secret-source.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { VaultClient } from '../vault/types.js';
 
-/** A failed KV read is retried from 5 s, doubling, and never later than the secret's refresh interval. */
-const SECRET_BACKOFF = { minMs: 5000, maxMs: 5 * 60_000 };
+/**
+ * A failed KV read is retried from 5 s (nothing waits on it the way a missing certificate does), doubling up to the
+ * agent's usual cap, and never later than the secret's refresh interval.
+ */
+const SECRET_BACKOFF: BackoffPolicy = { ...DEFAULT_BACKOFF, minMs: 5000 };
 
 /** One source per `secrets:` entry, sharing the agent's Vault client, token and secret registry. */
 export function createSecretSources(parts: {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
-import { backoffDelay } from '../lib/backoff.js';
+import { DEFAULT_BACKOFF, backoffDelay } from '../lib/backoff.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
@@ -11,13 +11,11 @@ import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
 import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
-import { reloginAt, renewAt, retryDelay } from './token-schedule.js';
+import { reloginAt, tokenRenewAt, tokenRetryDelay } from './token-schedule.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 
 export type { TokenLifecycleOptions, TokenMetrics } from './token-lifecycle-options.js';
-
-const DEFAULT_BACKOFF: BackoffPolicy = { minMs: 1000, maxMs: 5 * 60_000 };
 
 /**
  * Keeps one Vault token alive for as long as the agent runs (DESIGN §2 "Token"): log in (or read the token),
@@ -85,7 +83,7 @@ export class TokenLifecycle implements TokenProvider {
         this.#options.metrics.authLogins.inc({ method: this.#options.method.type, result: 'failure' });
         this.#options.metrics.loginFailed?.(this.#options.method.type, error);
         if (this.#options.failFast || this.#options.autoAuth?.method.exitOnErr) throw error;
-        const delay = retryDelay(failures, this.#policy, this.#options.random, this.#remainingMs());
+        const delay = tokenRetryDelay(failures, this.#policy, this.#options.random, this.#remainingMs());
         this.#log.error(
           {
             method: this.#options.method.type,
@@ -196,8 +194,8 @@ export class TokenLifecycle implements TokenProvider {
       } else if (!state.atMax) {
         dueAt =
           failures > 0
-            ? now + retryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
-            : renewAt(now, state.expiresAt, random);
+            ? now + tokenRetryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
+            : tokenRenewAt(now, state.expiresAt, random);
         action = 'renew';
       } else if (method.canLogin && method.type !== 'token_file') {
         dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy, random);

@@ -12,7 +12,7 @@ export const TOKEN_RENEW_JITTER_SHARE = 0.1;
  * every renewal's lease). A fleet started in the same minute would otherwise renew in the same minute forever; later
  * rather than earlier keeps it at most two renewals per TTL, and 40 % of the TTL is still left for retries.
  */
-export function renewAt(now: number, expiresAt: number, random: () => number): number {
+export function tokenRenewAt(now: number, expiresAt: number, random: () => number): number {
   const share = 0.5 + clamp01(random()) * TOKEN_RENEW_JITTER_SHARE;
   return now + Math.max(0, (expiresAt - now) * share);
 }
@@ -55,7 +55,7 @@ export function reachedMax(
  * at most the maximum, and within the token's remaining life (half of it), so a short-lived token is retried
  * while it still works. A Retry-After from Vault is honoured when longer.
  */
-export function retryDelay(
+export function tokenRetryDelay(
   attempt: number,
   policy: BackoffPolicy,
   random: () => number,

@@ -3,7 +3,7 @@ import type { CertificateBundle } from './bundle.js';
 import { CertificateCheckError } from './cert-errors.js';
 import { checkIssued } from './check-issued.js';
 import { describeKey, readPrivateKey } from './keys.js';
-import { renewAt, renewPolicyOf } from './renew-schedule.js';
+import { certificateRenewAt, renewPolicyOf } from './renew-schedule.js';
 
 /** Whether a bundle kept from before may be used without asking Vault, and if not, why. */
 export type AdoptionVerdict =
@@ -36,7 +36,7 @@ export function judgeAdoption(bundle: CertificateBundle, context: AdoptionContex
   if (describeKey(readPrivateKey(bundle.privateKey))?.keyType !== bundle.privateKeyType) {
     return { adopt: false, reason: 'the private key is not of the recorded type' };
   }
-  const due = renewAt(bundle, renewPolicyOf(config), context.random);
+  const due = certificateRenewAt(bundle, renewPolicyOf(config), context.random);
   if (due <= now) return { adopt: false, reason: `due for renewal since ${new Date(due).toISOString()}` };
   return { adopt: true, renewAt: due };
 }

@@ -12,9 +12,9 @@ import type { CertificateEvent, CertificateEventListener, IssueReason } from './
 import { keyMatches } from './keys.js';
 import { obtainBundle } from './obtain-bundle.js';
 import type { PkiIssuer } from './pki-issuer.js';
-import { renewAt, renewPolicyOf } from './renew-schedule.js';
+import { certificateRenewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
-import { retryAfterOf, retryDelay } from './retry-delay.js';
+import { certificateRetryDelay, retryAfterOf } from './retry-delay.js';
 import type { CertificateStore } from './certificate-store.js';
 import { RotationRequests } from './rotation-requests.js';
 import { adoptedMessage, bundleFields, causeOf, codeOf, iso, issuedMessage } from './source-log-lines.js';
@@ -181,7 +181,7 @@ export class CertificateSource {
         'certificate not saved to state_dir',
       );
     }
-    this.#publish(bundle, renewAt(bundle, renewPolicyOf(config), random));
+    this.#publish(bundle, certificateRenewAt(bundle, renewPolicyOf(config), random));
     this.#log.info(
       { ...bundleFields(bundle, this.#renewAt), reason, previous_serial: previous?.serialNumber },
       issuedMessage(bundle, previous, reason, this.#renewAt),
@@ -221,7 +221,7 @@ export class CertificateSource {
     const permanent = error instanceof CertificateCheckError;
     const notAfter = this.bundle.value?.notAfter;
     const retryAfterMs = retryAfterOf(error);
-    const delay = retryDelay(
+    const delay = certificateRetryDelay(
       { attempt, permanent, policy: backoff, now: clock.now(), notAfter, retryAfterMs },
       random,
     );

@@ -22,7 +22,11 @@ export const DEFAULT_RENEW_THRESHOLD = 0.67;
  * back-dates notBefore by 30 s, which would make a 10 s certificate due on arrival. Jitter (random × 5 % of the
  * lifetime) only ever makes renewal earlier, and renewal is never before the lifetime's start.
  */
-export function renewAt(times: CertificateTimes, policy: RenewPolicy, random: () => number): number {
+export function certificateRenewAt(
+  times: CertificateTimes,
+  policy: RenewPolicy,
+  random: () => number,
+): number {
   const start = lifetimeStart(times);
   const lifetime = times.notAfter - start;
   const jitter = clamp01(random()) * RENEW_JITTER_SHARE * lifetime;
@@ -47,7 +51,7 @@ export function isDue(
   policy: RenewPolicy,
   random: () => number,
 ): boolean {
-  return now >= renewAt(times, policy, random);
+  return now >= certificateRenewAt(times, policy, random);
 }
 
 /** The renewal policy a certificate config declares (threshold 0.67 when it declares neither). */

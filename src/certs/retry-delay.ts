@@ -30,7 +30,7 @@ export const NOTHING_VALID_MAX_RETRY_MS = 30_000;
  * down by up to 25 %: consumers are failing right now, so the first attempt after Vault comes back must come
  * soon, and two requests a minute are no load for Vault. A permanent failure starts at the longest wait.
  */
-export function retryDelay(input: RetryInput, random: () => number): number {
+export function certificateRetryDelay(input: RetryInput, random: () => number): number {
   const { policy } = input;
   const left = input.notAfter === undefined ? 0 : input.notAfter - input.now;
   const attempt = input.permanent ? Number.MAX_SAFE_INTEGER : input.attempt;

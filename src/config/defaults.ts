@@ -1,13 +1,14 @@
 // Every default of the configuration, in one place (DESIGN §1.2).
 
+import { DEFAULT_BACKOFF } from '../lib/backoff.js';
+
 const SECOND = 1000;
-const MINUTE = 60 * SECOND;
 
 export const DEFAULTS = {
   requestTimeoutMs: 30 * SECOND,
   maxConcurrentRequests: 8,
-  minBackoffMs: 1 * SECOND,
-  maxBackoffMs: 5 * MINUTE,
+  minBackoffMs: DEFAULT_BACKOFF.minMs,
+  maxBackoffMs: DEFAULT_BACKOFF.maxMs,
   exitOnErr: false,
   revokeOnShutdown: false,
   kubernetesTokenPath: '/var/run/secrets/kubernetes.io/serviceaccount/token',

@@ -5,6 +5,13 @@ export interface BackoffPolicy {
 }
 
 /**
+ * The agent's one retry spacing for calls to Vault (logins, token renewals, certificates, KV reads): from one second,
+ * doubling, never more than five minutes apart, as Vault Agent's auto-auth defaults. `auto_auth.method` may override
+ * it for logins; other callers derive theirs from it.
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = Object.freeze({ minMs: 1000, maxMs: 5 * 60_000 });
+
+/**
  * The wait before retry number `attempt` (1 for the first retry): min × 2^(attempt-1), capped at max, then trimmed
  * by up to 25% at random (never lengthened, as Vault Agent's backoff does) so a fleet does not retry in step.
  * `capMs` bounds the result further, e.g. by the time a certificate or token has left.

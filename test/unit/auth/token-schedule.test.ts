@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reachedMax, reloginAt, renewAt, retryDelay } from '../../../src/auth/token-schedule.js';
+import { reachedMax, reloginAt, tokenRenewAt, tokenRetryDelay } from '../../../src/auth/token-schedule.js';
 
 const POLICY = { minMs: 1000, maxMs: 300_000 };
 
@@ -10,18 +10,18 @@ describe('token schedule', () => {
     [5000, 5000, 5000],
     [6000, 5000, 6000],
   ])('renews at half the remaining TTL (now %i, expiry %i → %i)', (now, expiresAt, expected) => {
-    expect(renewAt(now, expiresAt, () => 0)).toBe(expected);
+    expect(tokenRenewAt(now, expiresAt, () => 0)).toBe(expected);
   });
 
   it('jitters a renewal later by up to a tenth of the remaining TTL, never past 60 % of it', () => {
-    expect(renewAt(0, 3_600_000, () => 1)).toBe(2_160_000);
-    expect(renewAt(0, 3_600_000, () => 0.5)).toBeCloseTo(1_980_000);
-    expect(renewAt(0, 3_600_000, () => 7)).toBe(2_160_000); // a random() out of range is clamped
+    expect(tokenRenewAt(0, 3_600_000, () => 1)).toBe(2_160_000);
+    expect(tokenRenewAt(0, 3_600_000, () => 0.5)).toBeCloseTo(1_980_000);
+    expect(tokenRenewAt(0, 3_600_000, () => 7)).toBe(2_160_000); // a random() out of range is clamped
     // A fleet renewing at the same moment spreads out: 1,000 agents land on many different seconds.
     let seed = 1;
     const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
     const seconds = new Set(
-      Array.from({ length: 1000 }, () => Math.floor(renewAt(0, 3_600_000, random) / 1000)),
+      Array.from({ length: 1000 }, () => Math.floor(tokenRenewAt(0, 3_600_000, random) / 1000)),
     );
     expect(seconds.size).toBeGreaterThan(300);
   });
@@ -56,17 +56,17 @@ describe('token schedule', () => {
 
   it('backs off exponentially, capped by half the remaining life but never below the minimum', () => {
     const none = () => 0;
-    expect([1, 2, 3, 4, 5].map((attempt) => retryDelay(attempt, POLICY, none, undefined))).toEqual([
+    expect([1, 2, 3, 4, 5].map((attempt) => tokenRetryDelay(attempt, POLICY, none, undefined))).toEqual([
       1000, 2000, 4000, 8000, 16_000,
     ]);
-    expect(retryDelay(10, POLICY, none, undefined)).toBe(300_000);
-    expect(retryDelay(5, POLICY, none, 6000)).toBe(3000);
-    expect(retryDelay(5, POLICY, none, 500)).toBe(1000);
-    expect(retryDelay(1, POLICY, () => 1, undefined)).toBe(750);
+    expect(tokenRetryDelay(10, POLICY, none, undefined)).toBe(300_000);
+    expect(tokenRetryDelay(5, POLICY, none, 6000)).toBe(3000);
+    expect(tokenRetryDelay(5, POLICY, none, 500)).toBe(1000);
+    expect(tokenRetryDelay(1, POLICY, () => 1, undefined)).toBe(750);
   });
 
   it('honours a longer Retry-After, within the maximum backoff', () => {
-    expect(retryDelay(1, POLICY, () => 0, undefined, 30)).toBe(30_000);
-    expect(retryDelay(1, POLICY, () => 0, undefined, 3600)).toBe(300_000);
+    expect(tokenRetryDelay(1, POLICY, () => 0, undefined, 30)).toBe(30_000);
+    expect(tokenRetryDelay(1, POLICY, () => 0, undefined, 3600)).toBe(300_000);
   });
 });
