@@ -19,8 +19,8 @@ import type { SecretId } from './approle-secret-ids.js';
 import { SecretIdStore, secretIdData, secretIdOptions } from './approle-secret-ids.js';
 import { addressInCidrs } from './cidr.js';
 import { loginResponse } from './login-token.js';
+import { renewalLimits } from './role-login-backend.js';
 import { RoleTable, parseRolePath } from './role-table.js';
-import { roleLimitsOf } from './token-fields.js';
 
 const SECRET_ID_FIELDS = ['role_name', 'metadata', 'cidr_list', 'token_bound_cidrs', 'ttl', 'num_uses'];
 
@@ -114,12 +114,7 @@ class AppRoleBackend implements Backend {
       metadata: { ...metadata, role_name: name },
       displayName: '',
       aliasName: role.roleId,
-      currentLimits: () => {
-        const current = this.#roles.get(name);
-        if (current === undefined)
-          throw new VaultApiError(500, [multierror(`role "${name}" does not exist during renewal`)]);
-        return roleLimitsOf(current.token);
-      },
+      currentLimits: renewalLimits(this.#roles, name, JSON.stringify(name)),
       warnings: ignoredFieldsWarning(request.data, ['role_id', 'secret_id']),
     });
   }

@@ -5,20 +5,18 @@
 import { X509Certificate } from 'node:crypto';
 import { commaListField, ignoredFieldsWarning, stringField } from '../token/framework-fields.js';
 import type { MemoryTokenStore } from '../token/token-store.js';
-import { effectiveTtls } from '../token/ttl-math.js';
-import type { Backend, BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
-import { VaultApiError, badRequest, multierror, unsupportedOperation, unsupportedPath } from '../types.js';
+import type { BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
+import { badRequest } from '../types.js';
 import { globListMatches } from './glob.js';
 import { loginResponse } from './login-token.js';
+import { RoleLoginBackend, renewalLimits } from './role-login-backend.js';
 import type { RoleCodec } from './role-table.js';
-import { RoleTable, parseRolePath } from './role-table.js';
 import type { TokenParams } from './token-fields.js';
 import {
   TOKEN_FIELD_NAMES,
   defaultTokenParams,
   maxTtlWarning,
   parseTokenFields,
-  roleLimitsOf,
   tokenFieldsData,
 } from './token-fields.js';
 
@@ -35,35 +33,14 @@ export function createCertBackendFactory(store: MemoryTokenStore): BackendFactor
   return (context) => new CertBackend(store, context);
 }
 
-class CertBackend implements Backend {
+class CertBackend extends RoleLoginBackend<CertRole> {
   readonly type = 'cert';
-  readonly #store: MemoryTokenStore;
-  readonly #context: BackendContext;
-  readonly #roles: RoleTable<CertRole>;
 
   constructor(store: MemoryTokenStore, context: BackendContext) {
-    this.#store = store;
-    this.#context = context;
-    this.#roles = new RoleTable(
-      certRoleCodec(() => effectiveTtls(context.mount.config, context.system).maxLeaseTtl),
-    );
+    super(store, context, { role: certRoleCodec, rolePrefix: 'certs' });
   }
 
-  isUnauthenticated(path: string): boolean {
-    return path === 'login';
-  }
-
-  handle(request: DevRequest): DevResponse {
-    if (request.path === 'login') {
-      if (request.operation !== 'update') throw unsupportedOperation();
-      return this.#login(request);
-    }
-    const path = parseRolePath(request.path, 'certs');
-    if (path === undefined || path.rest !== '') throw unsupportedPath();
-    return this.#roles.handle(request, path);
-  }
-
-  #login(request: DevRequest): DevResponse {
+  protected login(request: DevRequest): DevResponse {
     const pem = request.clientCertificate;
     if (!pem) throw badRequest('invalid certificate or no client certificate supplied');
     let client: X509Certificate;
@@ -72,22 +49,22 @@ class CertBackend implements Backend {
     } catch {
       throw badRequest('invalid certificate or no client certificate supplied');
     }
-    const now = this.#context.clock.now();
+    const now = this.context.clock.now();
     if (now < Date.parse(client.validFrom) || now > Date.parse(client.validTo)) {
       throw badRequest('no chain matching all constraints could be found for this login certificate');
     }
     const wanted = stringField(request.data, 'name');
-    const candidates = this.#roles
+    const candidates = this.roles
       .names()
       .filter((name) => !wanted || name === wanted.toLowerCase())
-      .map((name) => [name, this.#roles.get(name)!] as const);
+      .map((name) => [name, this.roles.get(name)!] as const);
     const match = candidates.find(([, role]) => trusts(role, client));
     if (!match) {
       throw badRequest('no chain matching all constraints could be found for this login certificate');
     }
     const [name, role] = match;
     const commonName = /(?:^|\n)CN=([^\n]*)/.exec(client.subject)?.[1] ?? '';
-    return loginResponse(this.#store, request, {
+    return loginResponse(this.store, request, {
       params: role.token,
       metadata: {
         cert_name: name,
@@ -98,12 +75,7 @@ class CertBackend implements Backend {
       },
       displayName: role.displayName || name,
       aliasName: BigInt(`0x${client.serialNumber}`).toString(10),
-      currentLimits: () => {
-        const current = this.#roles.get(name);
-        if (!current)
-          throw new VaultApiError(500, [multierror(`role ${name} does not exist during renewal`)]);
-        return roleLimitsOf(current.token);
-      },
+      currentLimits: renewalLimits(this.roles, name),
       warnings: ignoredFieldsWarning(request.data, ['name']),
     });
   }

@@ -4,63 +4,37 @@
 
 import { ignoredFieldsWarning, stringField } from '../token/framework-fields.js';
 import type { MemoryTokenStore } from '../token/token-store.js';
-import { effectiveTtls } from '../token/ttl-math.js';
-import type { Backend, BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
-import { VaultApiError, badRequest, multierror, unsupportedOperation, unsupportedPath } from '../types.js';
-import { ConfigSlot } from './auth-config.js';
+import type { BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
+import { badRequest } from '../types.js';
 import type { DecodedJwt } from './decode-jwt.js';
 import { JwtError, audienceClaim, decodeJwt, validateJwtClaims } from './decode-jwt.js';
 import { boundClaimsError, mappedMetadata } from './jwt-claims.js';
 import type { JwtConfig, JwtRole } from './jwt-roles.js';
 import { jwtConfigCodec, jwtRoleCodec } from './jwt-roles.js';
 import { loginResponse } from './login-token.js';
-import { RoleTable, parseRolePath } from './role-table.js';
-import { roleLimitsOf } from './token-fields.js';
+import { RoleLoginBackend, renewalLimits } from './role-login-backend.js';
 
 /** The JWT backend's factory; tokens it mints go into `store`. */
 export function createJwtBackendFactory(store: MemoryTokenStore): BackendFactory {
   return (context) => new JwtBackend(store, context);
 }
 
-class JwtBackend implements Backend {
+class JwtBackend extends RoleLoginBackend<JwtRole, JwtConfig> {
   readonly type = 'jwt';
-  readonly #store: MemoryTokenStore;
-  readonly #context: BackendContext;
-  readonly #config = new ConfigSlot(jwtConfigCodec);
-  readonly #roles: RoleTable<JwtRole>;
 
   constructor(store: MemoryTokenStore, context: BackendContext) {
-    this.#store = store;
-    this.#context = context;
-    this.#roles = new RoleTable(
-      jwtRoleCodec(() => effectiveTtls(context.mount.config, context.system).maxLeaseTtl),
-    );
+    super(store, context, { role: jwtRoleCodec, config: jwtConfigCodec });
   }
 
-  isUnauthenticated(path: string): boolean {
-    return path === 'login';
-  }
-
-  handle(request: DevRequest): DevResponse {
-    if (request.path === 'login') {
-      if (request.operation !== 'update') throw unsupportedOperation();
-      return this.#login(request);
-    }
-    if (request.path === 'config') return this.#config.handle(request);
-    const path = parseRolePath(request.path);
-    if (path === undefined || path.rest !== '') throw unsupportedPath();
-    return this.#roles.handle(request, path);
-  }
-
-  #login(request: DevRequest): DevResponse {
-    const config = this.#config.value;
+  protected login(request: DevRequest): DevResponse {
+    const config = this.config;
     if (config === undefined) throw badRequest('could not load configuration');
     const roleName = (
       (stringField(request.data, 'role') ?? '') ||
       String(config.default_role ?? '')
     ).toLowerCase();
     if (roleName === '') throw badRequest('missing role');
-    const role = this.#roles.get(roleName);
+    const role = this.roles.get(roleName);
     if (role === undefined) throw badRequest(`role ${JSON.stringify(roleName)} could not be found`);
     if (role.roleType === 'oidc') throw badRequest('role with oidc role_type is not allowed');
     const jwt = stringField(request.data, 'jwt') ?? '';
@@ -80,18 +54,12 @@ class JwtBackend implements Backend {
     const mapped = mappedMetadata(role.claimMappings, claims);
     if ('error' in mapped) throw badRequest(mapped.error);
 
-    return loginResponse(this.#store, request, {
+    return loginResponse(this.store, request, {
       params: role.token,
       metadata: { ...mapped.metadata, role: roleName },
       displayName: user,
       aliasName: user,
-      currentLimits: () => {
-        const current = this.#roles.get(roleName);
-        if (current === undefined) {
-          throw new VaultApiError(500, [multierror(`role ${roleName} does not exist during renewal`)]);
-        }
-        return roleLimitsOf(current.token);
-      },
+      currentLimits: renewalLimits(this.roles, roleName),
       warnings: ignoredFieldsWarning(request.data, ['role', 'jwt']),
     });
   }
@@ -107,7 +75,7 @@ class JwtBackend implements Backend {
         subject: role.boundSubject,
         audiences: role.boundAudiences,
         algorithms,
-        nowMs: this.#context.clock.now(),
+        nowMs: this.context.clock.now(),
         clockSkewLeeway: role.clockSkewLeeway,
         expirationLeeway: role.expirationLeeway,
         notBeforeLeeway: role.notBeforeLeeway,

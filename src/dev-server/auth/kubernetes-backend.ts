@@ -4,18 +4,15 @@
 
 import { ignoredFieldsWarning, stringField } from '../token/framework-fields.js';
 import type { MemoryTokenStore } from '../token/token-store.js';
-import { effectiveTtls } from '../token/ttl-math.js';
-import type { Backend, BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
-import { VaultApiError, badRequest, multierror, unsupportedOperation, unsupportedPath } from '../types.js';
-import { ConfigSlot } from './auth-config.js';
+import type { BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
+import { VaultApiError, badRequest } from '../types.js';
 import type { DecodedJwt } from './decode-jwt.js';
 import { JwtError, decodeJwt, validateJwtClaims } from './decode-jwt.js';
 import { globListMatches } from './glob.js';
 import type { KubernetesConfig, KubernetesRole } from './kubernetes-roles.js';
 import { kubernetesConfigCodec, kubernetesRoleCodec } from './kubernetes-roles.js';
 import { loginResponse } from './login-token.js';
-import { RoleTable, parseRolePath } from './role-table.js';
-import { roleLimitsOf } from './token-fields.js';
+import { RoleLoginBackend, renewalLimits } from './role-login-backend.js';
 
 // The algorithms Kubernetes signs service-account tokens with; others are refused before anything else.
 const K8S_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512'];
@@ -33,50 +30,27 @@ export function createKubernetesBackendFactory(store: MemoryTokenStore): Backend
   return (context) => new KubernetesBackend(store, context);
 }
 
-class KubernetesBackend implements Backend {
+class KubernetesBackend extends RoleLoginBackend<KubernetesRole, KubernetesConfig> {
   readonly type = 'kubernetes';
-  readonly #store: MemoryTokenStore;
-  readonly #context: BackendContext;
-  readonly #config = new ConfigSlot(kubernetesConfigCodec);
-  readonly #roles: RoleTable<KubernetesRole>;
 
   constructor(store: MemoryTokenStore, context: BackendContext) {
-    this.#store = store;
-    this.#context = context;
-    this.#roles = new RoleTable(
-      kubernetesRoleCodec(() => effectiveTtls(context.mount.config, context.system).maxLeaseTtl),
-    );
+    super(store, context, { role: kubernetesRoleCodec, config: kubernetesConfigCodec });
   }
 
-  isUnauthenticated(path: string): boolean {
-    return path === 'login';
-  }
-
-  handle(request: DevRequest): DevResponse {
-    if (request.path === 'login') {
-      if (request.operation !== 'update') throw unsupportedOperation();
-      return this.#login(request);
-    }
-    if (request.path === 'config') return this.#config.handle(request);
-    const path = parseRolePath(request.path);
-    if (path === undefined || path.rest !== '') throw unsupportedPath();
-    return this.#roles.handle(request, path);
-  }
-
-  #login(request: DevRequest): DevResponse {
+  protected login(request: DevRequest): DevResponse {
     const roleName = stringField(request.data, 'role') ?? '';
     if (roleName === '') throw badRequest('missing role');
     const jwt = stringField(request.data, 'jwt') ?? '';
     if (jwt === '') throw badRequest('missing jwt');
-    const role = this.#roles.get(roleName);
+    const role = this.roles.get(roleName);
     if (role === undefined) throw badRequest(`invalid role name ${JSON.stringify(roleName)}`);
-    const config = this.#config.value;
+    const config = this.config;
     // Vault returns this as a Go error: a 500, unwrapped because login errors are not multierror-formatted.
     if (config === undefined) throw new VaultApiError(500, ['could not load backend configuration']);
     const sa = this.#authorize(jwt, role, config);
     if (sa.uid === '') throw new VaultApiError(500, ['could not parse UID from claims']);
     const name = roleName.toLowerCase();
-    return loginResponse(this.#store, request, {
+    return loginResponse(this.store, request, {
       params: role.token,
       metadata: {
         service_account_uid: sa.uid,
@@ -87,12 +61,7 @@ class KubernetesBackend implements Backend {
       },
       displayName: `${sa.namespace}-${sa.name}`,
       aliasName: role.aliasNameSource === 'serviceaccount_name' ? `${sa.namespace}/${sa.name}` : sa.uid,
-      currentLimits: () => {
-        const current = this.#roles.get(name);
-        if (current === undefined)
-          throw new VaultApiError(500, [multierror(`role ${name} does not exist during renewal`)]);
-        return roleLimitsOf(current.token);
-      },
+      currentLimits: renewalLimits(this.roles, name),
       warnings: ignoredFieldsWarning(request.data, ['role', 'jwt']),
     });
   }
@@ -106,7 +75,7 @@ class KubernetesBackend implements Backend {
         algorithms: K8S_ALGORITHMS,
         ...(config.issuer !== '' && !config.disableIssValidation ? { issuer: config.issuer } : {}),
         ...(role.audience !== '' ? { audiences: [role.audience] } : {}),
-        nowMs: this.#context.clock.now(),
+        nowMs: this.context.clock.now(),
         allowMissingTimes: true,
       });
     } catch (error) {

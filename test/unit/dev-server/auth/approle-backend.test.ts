@@ -139,6 +139,20 @@ describe('AppRole login', () => {
     expect(t.store.lookup(auth.client_token)).toBeUndefined();
   });
 
+  it('fails the renewal of a token whose role was deleted, quoting the name as Vault does', async () => {
+    const t = setup();
+    await t.write('role/cert-agent', { token_ttl: '1h' });
+    const { auth } = await t.login(await credentials(t));
+    await t.approle.handle(devRequest(t.appMount, 'delete', 'role/cert-agent', {}, t.root));
+    const token = t.store.lookup(auth.client_token);
+    expect(token).toBeDefined();
+    const tokens = createTokenBackendFactory(t.store)(t.contextFor(t.tokenMount));
+    expect(await apiError(tokens, devRequest(t.tokenMount, 'update', 'renew-self', {}, token))).toEqual({
+      status: 500,
+      errors: ['1 error occurred:\n\t* role "cert-agent" does not exist during renewal\n\n'],
+    });
+  });
+
   it('falls back to the mount default TTL and caps it at token_max_ttl', async () => {
     const t = setup();
     await t.write('role/cert-agent', { token_max_ttl: '45m' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createJwtBackendFactory } from '../../../../src/dev-server/auth/jwt-backend.js';
+import { createTokenBackendFactory } from '../../../../src/dev-server/token/token-backend.js';
 import { apiError, devRequest, devWorld, logical, mountEntry } from '../token/dev-fixtures.js';
 import { epoch, fakeJwt } from './jwt-fixtures.js';
 
@@ -142,6 +143,20 @@ describe('JWT login', () => {
     expect(await apiError(t.backend, t.login({ role: 'web', jwt: fakeJwt(t.claims) }))).toEqual({
       status: 400,
       errors: ['role with oidc role_type is not allowed'],
+    });
+  });
+
+  it('renews under the role as it is now, and fails the renewal once the role is deleted', async () => {
+    const t = await setup();
+    const reply = await logical(t.backend, t.login({ role: 'deploy', jwt: fakeJwt(t.claims) }));
+    const token = t.store.lookup(reply.auth?.client_token ?? '');
+    const tokens = createTokenBackendFactory(t.store)(t.contextFor(t.tokenMount));
+    const renew = () => devRequest(t.tokenMount, 'update', 'renew-self', {}, token);
+    expect((await logical(tokens, renew())).auth?.lease_duration).toBe(900);
+    await t.backend.handle(devRequest(t.mount, 'delete', 'role/deploy', {}, t.root));
+    expect(await apiError(tokens, renew())).toEqual({
+      status: 500,
+      errors: ['1 error occurred:\n\t* role deploy does not exist during renewal\n\n'],
     });
   });
 
