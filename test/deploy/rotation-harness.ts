@@ -6,13 +6,22 @@ import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { DevServerProcess } from '../helpers/cli-process.js';
-import { ROOT, startCli, waitFor } from '../helpers/cli-process.js';
+import {
+  ROOT,
+  ensureBuilt,
+  killAll,
+  startCli,
+  startDevServerProcess,
+  waitFor,
+} from '../helpers/cli-process.js';
 
 /** The absolute path of a program on PATH (or in the sbin directories a non-root PATH may lack), or undefined. */
 export function findProgram(name: string): string | undefined {
@@ -36,6 +45,29 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * An example file's text with production paths mapped into the test's sandbox. Each mapping must occur, so a path
+ * renamed in the example fails the test loudly instead of leaving it pointed at /etc.
+ */
+async function mappedExample(example: string, paths: Readonly<Record<string, string>>): Promise<string> {
+  let text = await readFile(join(ROOT, example), 'utf8');
+  for (const [from, to] of Object.entries(paths)) {
+    if (!text.includes(from)) throw new Error(`${example} no longer mentions ${from}`);
+    text = text.split(from).join(to);
+  }
+  return text;
+}
+
+/** Writes `example` (a path under the repository root) to `destination` with `paths` mapped; returns `destination`. */
+export async function adaptExample(
+  example: string,
+  paths: Readonly<Record<string, string>>,
+  destination: string,
+): Promise<string> {
+  await writeFile(destination, await mappedExample(example, paths));
+  return destination;
+}
+
+/**
  * The recipe's agent.yaml as the test runs it: the same templates, checks and reload commands, with production
  * paths mapped into `dir` (each mapping must occur, so a renamed path in the example fails loudly), Vault replaced by
  * the dev server (root token from VAULT_TOKEN, role `dev`), the certificate shortened to `ttl`, and a free listener.
@@ -47,12 +79,7 @@ export async function adaptRecipe(options: {
   readonly ttl: string;
   readonly paths: Readonly<Record<string, string>>;
 }): Promise<string> {
-  let text = await readFile(join(ROOT, options.recipe), 'utf8');
-  for (const [from, to] of Object.entries(options.paths)) {
-    if (!text.includes(from)) throw new Error(`${options.recipe} no longer mentions ${from}`);
-    text = text.split(from).join(to);
-  }
-  const doc = parseDocument(text);
+  const doc = parseDocument(await mappedExample(options.recipe, options.paths));
   doc.set('vault', { address: options.vaultAddress });
   doc.delete('auto_auth');
   doc.set('state_dir', join(options.dir, 'state'));
@@ -240,4 +267,58 @@ export async function runRotation(options: {
   if (code !== 0)
     throw new Error(`the agent exited with ${code}:\n${agent.output.stderr}${log.slice(-4000)}`);
   return result;
+}
+
+/** What both recipes must show: no failed handshake at ≥ 20 connections/s, ≥ 2 rotations served, every check and reload ok. */
+export function expectSmoothRotation(result: RotationResult): void {
+  expect(result.report.failures).toEqual([]);
+  expect(result.report.attempts / result.report.seconds).toBeGreaterThanOrEqual(20);
+  expect(result.report.serials.length - 1).toBeGreaterThanOrEqual(2);
+  expect(result.checks.failed + result.reloads.failed).toBe(0);
+  expect(result.reloads.ok).toBeGreaterThanOrEqual(3);
+}
+
+/** The per-file fixture of a rotation test: a dev server in its own process, a temp dir, the server under test. */
+export interface RotationSandbox {
+  readonly vault: DevServerProcess;
+  readonly dir: string;
+  /** Records the server process so the sandbox stops it after the test, whatever happened. */
+  track(server: ServerProcess): ServerProcess;
+}
+
+/**
+ * Registers the hooks that set up and tear down a rotation test's sandbox (nothing when `enabled` is false: the
+ * program is not installed and the suite is skipped).
+ */
+export function rotationSandbox(name: string, enabled: boolean): RotationSandbox {
+  let vault: DevServerProcess | undefined;
+  let dir: string | undefined;
+  let server: ServerProcess | undefined;
+  beforeAll(async () => {
+    if (!enabled) return;
+    ensureBuilt();
+    vault = await startDevServerProcess();
+    dir = await mkdtemp(join(tmpdir(), `certagent-e2e-${name}-`));
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+    await killAll();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the ${name} sandbox has no ${what} (beforeAll did not run)`);
+    return value;
+  };
+  return {
+    get vault() {
+      return ready(vault, 'dev server');
+    },
+    get dir() {
+      return ready(dir, 'directory');
+    },
+    track(started) {
+      server = started;
+      return started;
+    },
+  };
 }
