@@ -3,22 +3,15 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAIN, ensureBuilt } from '../../helpers/cli-process.js';
 import { callVault } from '../../helpers/dev-server.js';
-
-const ROOT = join(import.meta.dirname, '../../..');
-const MAIN = join(ROOT, 'dist/main.js');
 
 let child: ChildProcess | undefined;
 
-beforeAll(() => {
-  // `npm test` builds before running the tests; when run alone, rebuild if dist/ is missing or older than the code.
-  if (distIsStale()) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  expect(existsSync(MAIN)).toBe(true);
-}, 120_000);
+// `npm test` builds before running the tests; when run alone, rebuild if dist/ is missing or older than the code.
+beforeAll(ensureBuilt, 120_000);
 
 afterEach(async () => {
   if (child?.exitCode === null) {
@@ -91,21 +84,4 @@ async function readEnvLines(proc: ChildProcess): Promise<Record<string, string>>
       if (env.VAULT_ADDR && env.VAULT_TOKEN && env.VAULT_UNSEAL_KEY) resolve(env);
     });
   });
-}
-
-function distIsStale(): boolean {
-  if (!existsSync(MAIN)) return true;
-  const stack = [join(ROOT, 'src/dev-server'), join(ROOT, 'src/cli')];
-  while (stack.length > 0) {
-    const dir = stack.pop()!;
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) stack.push(path);
-      else if (name.endsWith('.ts')) {
-        const built = join(ROOT, 'dist', relative(join(ROOT, 'src'), path).replace(/\.ts$/, '.js'));
-        if (!existsSync(built) || statSync(built).mtimeMs < statSync(path).mtimeMs) return true;
-      }
-    }
-  }
-  return false;
 }
