@@ -197,7 +197,7 @@ export class TokenLifecycle implements TokenProvider {
             ? now + tokenRetryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
             : tokenRenewAt(now, state.expiresAt, random);
         action = 'renew';
-      } else if (method.canLogin && method.type !== 'token_file') {
+      } else if (method.replacement === 'login') {
         dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy, random);
         action = 'relogin';
       } else {
@@ -217,7 +217,7 @@ export class TokenLifecycle implements TokenProvider {
       }
       const woke = await this.#wake.wait(clock, dueAt - now, signal);
       if (woke === 'invalid') {
-        this.#wasRefused = method.type === 'token_file' || method.type === 'token';
+        this.#wasRefused = method.replacement !== 'login';
         return 'invalid';
       }
       if (woke === 'changed') return 'changed';
@@ -250,7 +250,7 @@ export class TokenLifecycle implements TokenProvider {
       clock,
       metrics,
       logger: this.#log,
-      canRelogin: method.canLogin && method.type !== 'token_file',
+      canRelogin: method.replacement === 'login',
     };
   }
 
@@ -261,7 +261,9 @@ export class TokenLifecycle implements TokenProvider {
 
   async #revokeOnShutdown(): Promise<void> {
     const token = this.#state?.token;
-    if (!this.#options.autoAuth?.revokeOnShutdown || !token || !this.#options.method.canLogin) return;
+    // A token nothing can replace is not ours to revoke: the next start would have none.
+    if (!this.#options.autoAuth?.revokeOnShutdown || !token || this.#options.method.replacement === 'never')
+      return;
     try {
       await revokeSelf(this.#options.vault, token, AbortSignal.timeout(5000));
       this.#log.info('token revoked on shutdown');
