@@ -1,17 +1,19 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
-import { DEFAULT_BACKOFF, backoffDelay } from '../lib/backoff.js';
+import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import { AgentError, errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import { login } from '../vault/auth-api.js';
 import { lookupSelf, revokeSelf } from '../vault/token-api.js';
 import type { Credential } from './methods/auth-method.js';
+import type { TokenDecision } from './token-decision.js';
+import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
 import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
-import { reloginAt, tokenRenewAt, tokenRetryDelay } from './token-schedule.js';
+import { refusedLoginAt, tokenRetryDelay } from './token-schedule.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 
@@ -33,7 +35,7 @@ export class TokenLifecycle implements TokenProvider {
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
   /** What the last `next token … scheduled` line at info announced. */
-  #lastPlan: { state: TokenState; expiresAt: number | null; action: string } | undefined;
+  #lastPlan: { state: TokenState; expiresAt: number | null; action: TokenDecision['next'] } | undefined;
   /** The current token was refused (403) or expired: re-reading the same token is pointless. */
   #wasRefused = false;
 
@@ -103,10 +105,10 @@ export class TokenLifecycle implements TokenProvider {
 
   /** A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop. */
   async #spaceOutInvalidLogins(signal: AbortSignal): Promise<void> {
-    this.#invalidStreak++;
-    const spacing = backoffDelay(this.#invalidStreak, this.#policy, this.#options.random);
-    const wait = this.#lastAcquireAt + spacing - this.#options.clock.now();
-    if (wait > 0) await this.#options.clock.sleep(wait, signal);
+    const { clock, random } = this.#options;
+    const wait =
+      refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random) - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
   }
 
   async #acquire(signal: AbortSignal): Promise<void> {
@@ -178,59 +180,36 @@ export class TokenLifecycle implements TokenProvider {
     }
   }
 
-  /** Renews (or waits) until the token must be replaced; returns why. */
+  /** Carries out the token decisions (renew, wait, expire) until the token must be replaced; returns why. */
   async #maintain(signal: AbortSignal): Promise<'changed' | 'invalid' | 'relogin'> {
     const { clock, random, method } = this.#options;
     let failures = 0;
-    let retryAfter: number | undefined;
+    let retryAfterSeconds: number | undefined;
     for (;;) {
       const state = this.#state!;
       const now = clock.now();
-      let dueAt: number;
-      let action: 'renew' | 'relogin' | 'expire';
-      if (state.expiresAt === null) {
-        dueAt = Number.POSITIVE_INFINITY;
-        action = 'renew';
-      } else if (!state.atMax) {
-        dueAt =
-          failures > 0
-            ? now + tokenRetryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
-            : tokenRenewAt(now, state.expiresAt, random);
-        action = 'renew';
-      } else if (method.replacement === 'login') {
-        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy, random);
-        action = 'relogin';
-      } else {
-        dueAt = state.expiresAt;
-        action = 'expire';
-      }
-      if (failures === 0 && Number.isFinite(dueAt)) {
-        // At info once per token, expiry and action; a wake-up that changed nothing repeats it at debug only.
-        const last = this.#lastPlan;
-        const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === action;
-        this.#lastPlan = { state, expiresAt: state.expiresAt, action };
-        const level = same ? 'debug' : 'info';
-        this.#log[level](
-          { next: action, at: iso(dueAt), expires_at: iso(state.expiresAt) },
-          `next token ${action === 'renew' ? 'renewal' : action === 'relogin' ? 'login' : 'expiry'} scheduled`,
-        );
-      }
-      const woke = await this.#wake.wait(clock, dueAt - now, signal);
+      const decision = decideToken(
+        { ...state, renewable: !state.atMax, failures, retryAfterSeconds, refused: this.#wasRefused },
+        { now, policy: this.#policy, random, replacement: method.replacement },
+      );
+      if (failures === 0) this.#announce(state, decision);
+      const woke = await this.#wake.wait(clock, decision.at - now, signal);
       if (woke === 'invalid') {
-        this.#wasRefused = method.replacement !== 'login';
+        // Re-reading the same token is pointless now (a login ignores this and brings a new one anyway).
+        this.#wasRefused = true;
         return 'invalid';
       }
       if (woke === 'changed') return 'changed';
-      if (action === 'relogin') return 'relogin';
-      if (action === 'expire') {
+      if (decision.next === 'relogin') return 'relogin';
+      if (decision.next === 'expire') {
         this.#log.error(
           { expired_at: iso(state.expiresAt) },
           'the Vault token expired; write a new token to the token file',
         );
         this.#wasRefused = true;
-        const next = await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal);
-        return next === 'timeout' ? 'changed' : next;
+        continue;
       }
+      if (decision.next !== 'renew') continue; // keep and await-new-token wait for an event, never time out
       const outcome = await renewToken(state, this.#renewDeps(), signal);
       if (outcome.kind === 'invalid') return 'invalid';
       if (outcome.kind === 'ok') {
@@ -239,8 +218,21 @@ export class TokenLifecycle implements TokenProvider {
         this.#options.registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
       }
       failures = outcome.kind === 'failed' ? failures + 1 : 0;
-      retryAfter = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
+      retryAfterSeconds = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
     }
+  }
+
+  /** Logs the next step at info once per token, expiry and step; a wake-up that changed nothing at debug only. */
+  #announce(state: TokenState, { next, at }: TokenDecision): void {
+    if (!Number.isFinite(at)) return;
+    const last = this.#lastPlan;
+    const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === next;
+    this.#lastPlan = { state, expiresAt: state.expiresAt, action: next };
+    const what = next === 'renew' ? 'renewal' : next === 'relogin' ? 'login' : 'expiry';
+    this.#log[same ? 'debug' : 'info'](
+      { next, at: iso(at), expires_at: iso(state.expiresAt) },
+      `next token ${what} scheduled`,
+    );
   }
 
   #renewDeps() {
