@@ -1,12 +1,11 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
-import { AgentError, errorMessage } from '../lib/errors.js';
+import { errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
-import { login } from '../vault/auth-api.js';
-import { lookupSelf, revokeSelf } from '../vault/token-api.js';
-import type { Credential } from './methods/auth-method.js';
+import { revokeSelf } from '../vault/token-api.js';
+import { acquireToken } from './token-acquire.js';
 import type { TokenDecision } from './token-decision.js';
 import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
@@ -23,7 +22,8 @@ export type { TokenLifecycleOptions, TokenMetrics } from './token-lifecycle-opti
  * Keeps one Vault token alive for as long as the agent runs (DESIGN §2 "Token"): log in (or read the token),
  * renew at half the remaining TTL, log in again before expiry once renewal reaches the max, retry passing
  * failures with backoff capped by the token's remaining life, and answer a 403 with one login per backoff step.
- * A new token is simply published; consumers use it for their next request.
+ * A new token is simply published; consumers use it for their next request. What to do next with a token, and
+ * when, is decided by `decideToken` (token-decision.ts); this class carries it out and does the I/O and logging.
  */
 export class TokenLifecycle implements TokenProvider {
   readonly token = new Latest<string>();
@@ -111,49 +111,19 @@ export class TokenLifecycle implements TokenProvider {
     if (wait > 0) await clock.sleep(wait, signal);
   }
 
+  /** Gets a token from the method (a login, or the token it holds) and publishes it when it is a new one. */
   async #acquire(signal: AbortSignal): Promise<void> {
-    const { method, vault, clock, metrics } = this.#options;
+    const { method, clock, metrics } = this.#options;
     const credential = await method.credential(signal);
-    let state: TokenState;
-    if (credential.kind === 'token') {
-      this.#options.registerSecret(credential.token, { slot: 'auth.token_source' });
-      if (this.#state?.token === credential.token) {
-        // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
-        if (this.#wasRefused) throw new TokenRefusedError();
-        return;
-      }
-      const info = await lookupSelf(vault, credential.token, signal);
-      const now = clock.now();
-      state = {
-        token: credential.token,
-        expiresAt: info.expireTime ?? (info.ttl > 0 ? now + info.ttl * 1000 : null),
-        leaseMs: Math.max(info.ttl, info.creationTtl) * 1000,
-        incrementSeconds: info.creationTtl || info.ttl,
-        atMax: !info.renewable,
-      };
-    } else {
-      for (const [name, value] of Object.entries(credential.secrets ?? {}))
-        this.#options.registerSecret(value, { slot: `auth.${name}` });
-      const { auth } = await this.#login(credential, signal);
-      const now = clock.now();
-      const expiresAt = auth.lease_duration > 0 ? now + auth.lease_duration * 1000 : null;
-      this.#options.registerSecret(auth.client_token, { slot: 'auth.token', expiresAt });
-      state = {
-        token: auth.client_token,
-        expiresAt,
-        leaseMs: auth.lease_duration * 1000,
-        incrementSeconds: auth.lease_duration,
-        atMax: !auth.renewable,
-      };
-    }
+    const held = this.#state && { token: this.#state.token, refused: this.#wasRefused };
+    const acquired = await acquireToken(credential, held, this.#options, signal);
+    if (!acquired) return;
+    const { state } = acquired;
     metrics.authLogins.inc({ method: method.type, result: 'success' });
     this.#wasRefused = false;
     const changed = this.#state?.token !== state.token;
     this.#state = state;
     if (changed) {
-      // The token in use: the one it replaces is still scrubbed until it expires (or for the grace period).
-      if (credential.kind === 'token')
-        this.#options.registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
       this.token.set(state.token);
       await writeSinks(this.#options.autoAuth?.sinks ?? [], state.token, this.#log);
     }
@@ -164,20 +134,8 @@ export class TokenLifecycle implements TokenProvider {
         renewable: !state.atMax,
         expires_at: iso(state.expiresAt),
       },
-      credential.kind === 'token' ? 'token loaded' : 'logged in to Vault',
+      acquired.message,
     );
-  }
-
-  async #login(credential: Extract<Credential, { kind: 'login' }>, signal: AbortSignal) {
-    const { clientWithCertificate, vault } = this.#options;
-    if (!credential.clientCertificate || !clientWithCertificate)
-      return login(vault, credential.request, signal);
-    const client = clientWithCertificate(credential.clientCertificate);
-    try {
-      return await login(client, credential.request, signal);
-    } finally {
-      await client.close();
-    }
   }
 
   /** Carries out the token decisions (renew, wait, expire) until the token must be replaced; returns why. */
@@ -189,7 +147,14 @@ export class TokenLifecycle implements TokenProvider {
       const state = this.#state!;
       const now = clock.now();
       const decision = decideToken(
-        { ...state, renewable: !state.atMax, failures, retryAfterSeconds, refused: this.#wasRefused },
+        {
+          expiresAt: state.expiresAt,
+          renewable: !state.atMax,
+          leaseMs: state.leaseMs,
+          failures,
+          retryAfterSeconds,
+          refused: this.#wasRefused,
+        },
         { now, policy: this.#policy, random, replacement: method.replacement },
       );
       if (failures === 0) this.#announce(state, decision);
@@ -262,16 +227,6 @@ export class TokenLifecycle implements TokenProvider {
     } catch (error) {
       this.#log.warn({ error: errorMessage(error) }, 'could not revoke the token on shutdown');
     }
-  }
-}
-
-/** The token source still holds the token Vault refused (or that expired). */
-class TokenRefusedError extends AgentError {
-  constructor() {
-    super(
-      'TOKEN_REFUSED',
-      'the token source still holds the token Vault refused or that expired; waiting for a new one',
-    );
   }
 }
 
