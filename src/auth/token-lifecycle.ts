@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
-import { errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import { revokeSelf } from '../vault/token-api.js';
@@ -89,7 +88,7 @@ export class TokenLifecycle implements TokenProvider {
         this.#log.error(
           {
             method: this.#options.method.type,
-            error: errorMessage(error),
+            error,
             attempt: failures,
             retry_in_ms: Math.round(delay),
           },
@@ -225,7 +224,7 @@ export class TokenLifecycle implements TokenProvider {
       await revokeSelf(this.#options.vault, token, AbortSignal.timeout(5000));
       this.#log.info('token revoked on shutdown');
     } catch (error) {
-      this.#log.warn({ error: errorMessage(error) }, 'could not revoke the token on shutdown');
+      this.#log.warn({ error }, 'could not revoke the token on shutdown');
     }
   }
 }
