@@ -1,17 +1,17 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
-import { DEFAULT_BACKOFF, backoffDelay } from '../lib/backoff.js';
-import { AgentError, errorMessage } from '../lib/errors.js';
+import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
-import { login } from '../vault/auth-api.js';
-import { lookupSelf, revokeSelf } from '../vault/token-api.js';
-import type { Credential } from './methods/auth-method.js';
+import { revokeSelf } from '../vault/token-api.js';
+import { acquireToken } from './token-acquire.js';
+import type { TokenDecision } from './token-decision.js';
+import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
 import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
-import { reloginAt, tokenRenewAt, tokenRetryDelay } from './token-schedule.js';
+import { refusedLoginAt, tokenRetryDelay } from './token-schedule.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 
@@ -21,7 +21,8 @@ export type { TokenLifecycleOptions, TokenMetrics } from './token-lifecycle-opti
  * Keeps one Vault token alive for as long as the agent runs (DESIGN §2 "Token"): log in (or read the token),
  * renew at half the remaining TTL, log in again before expiry once renewal reaches the max, retry passing
  * failures with backoff capped by the token's remaining life, and answer a 403 with one login per backoff step.
- * A new token is simply published; consumers use it for their next request.
+ * A new token is simply published; consumers use it for their next request. What to do next with a token, and
+ * when, is decided by `decideToken` (token-decision.ts); this class carries it out and does the I/O and logging.
  */
 export class TokenLifecycle implements TokenProvider {
   readonly token = new Latest<string>();
@@ -33,7 +34,7 @@ export class TokenLifecycle implements TokenProvider {
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
   /** What the last `next token … scheduled` line at info announced. */
-  #lastPlan: { state: TokenState; expiresAt: number | null; action: string } | undefined;
+  #lastPlan: { state: TokenState; expiresAt: number | null; action: TokenDecision['next'] } | undefined;
   /** The current token was refused (403) or expired: re-reading the same token is pointless. */
   #wasRefused = false;
 
@@ -87,7 +88,7 @@ export class TokenLifecycle implements TokenProvider {
         this.#log.error(
           {
             method: this.#options.method.type,
-            error: errorMessage(error),
+            error,
             attempt: failures,
             retry_in_ms: Math.round(delay),
           },
@@ -103,55 +104,25 @@ export class TokenLifecycle implements TokenProvider {
 
   /** A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop. */
   async #spaceOutInvalidLogins(signal: AbortSignal): Promise<void> {
-    this.#invalidStreak++;
-    const spacing = backoffDelay(this.#invalidStreak, this.#policy, this.#options.random);
-    const wait = this.#lastAcquireAt + spacing - this.#options.clock.now();
-    if (wait > 0) await this.#options.clock.sleep(wait, signal);
+    const { clock, random } = this.#options;
+    const wait =
+      refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random) - clock.now();
+    if (wait > 0) await clock.sleep(wait, signal);
   }
 
+  /** Gets a token from the method (a login, or the token it holds) and publishes it when it is a new one. */
   async #acquire(signal: AbortSignal): Promise<void> {
-    const { method, vault, clock, metrics } = this.#options;
+    const { method, clock, metrics } = this.#options;
     const credential = await method.credential(signal);
-    let state: TokenState;
-    if (credential.kind === 'token') {
-      this.#options.registerSecret(credential.token, { slot: 'auth.token_source' });
-      if (this.#state?.token === credential.token) {
-        // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
-        if (this.#wasRefused) throw new TokenRefusedError();
-        return;
-      }
-      const info = await lookupSelf(vault, credential.token, signal);
-      const now = clock.now();
-      state = {
-        token: credential.token,
-        expiresAt: info.expireTime ?? (info.ttl > 0 ? now + info.ttl * 1000 : null),
-        leaseMs: Math.max(info.ttl, info.creationTtl) * 1000,
-        incrementSeconds: info.creationTtl || info.ttl,
-        atMax: !info.renewable,
-      };
-    } else {
-      for (const [name, value] of Object.entries(credential.secrets ?? {}))
-        this.#options.registerSecret(value, { slot: `auth.${name}` });
-      const { auth } = await this.#login(credential, signal);
-      const now = clock.now();
-      const expiresAt = auth.lease_duration > 0 ? now + auth.lease_duration * 1000 : null;
-      this.#options.registerSecret(auth.client_token, { slot: 'auth.token', expiresAt });
-      state = {
-        token: auth.client_token,
-        expiresAt,
-        leaseMs: auth.lease_duration * 1000,
-        incrementSeconds: auth.lease_duration,
-        atMax: !auth.renewable,
-      };
-    }
+    const held = this.#state && { token: this.#state.token, refused: this.#wasRefused };
+    const acquired = await acquireToken(credential, held, this.#options, signal);
+    if (!acquired) return;
+    const { state } = acquired;
     metrics.authLogins.inc({ method: method.type, result: 'success' });
     this.#wasRefused = false;
     const changed = this.#state?.token !== state.token;
     this.#state = state;
     if (changed) {
-      // The token in use: the one it replaces is still scrubbed until it expires (or for the grace period).
-      if (credential.kind === 'token')
-        this.#options.registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
       this.token.set(state.token);
       await writeSinks(this.#options.autoAuth?.sinks ?? [], state.token, this.#log);
     }
@@ -162,75 +133,47 @@ export class TokenLifecycle implements TokenProvider {
         renewable: !state.atMax,
         expires_at: iso(state.expiresAt),
       },
-      credential.kind === 'token' ? 'token loaded' : 'logged in to Vault',
+      acquired.message,
     );
   }
 
-  async #login(credential: Extract<Credential, { kind: 'login' }>, signal: AbortSignal) {
-    const { clientWithCertificate, vault } = this.#options;
-    if (!credential.clientCertificate || !clientWithCertificate)
-      return login(vault, credential.request, signal);
-    const client = clientWithCertificate(credential.clientCertificate);
-    try {
-      return await login(client, credential.request, signal);
-    } finally {
-      await client.close();
-    }
-  }
-
-  /** Renews (or waits) until the token must be replaced; returns why. */
+  /** Carries out the token decisions (renew, wait, expire) until the token must be replaced; returns why. */
   async #maintain(signal: AbortSignal): Promise<'changed' | 'invalid' | 'relogin'> {
     const { clock, random, method } = this.#options;
     let failures = 0;
-    let retryAfter: number | undefined;
+    let retryAfterSeconds: number | undefined;
     for (;;) {
       const state = this.#state!;
       const now = clock.now();
-      let dueAt: number;
-      let action: 'renew' | 'relogin' | 'expire';
-      if (state.expiresAt === null) {
-        dueAt = Number.POSITIVE_INFINITY;
-        action = 'renew';
-      } else if (!state.atMax) {
-        dueAt =
-          failures > 0
-            ? now + tokenRetryDelay(failures, this.#policy, random, state.expiresAt - now, retryAfter)
-            : tokenRenewAt(now, state.expiresAt, random);
-        action = 'renew';
-      } else if (method.canLogin && method.type !== 'token_file') {
-        dueAt = reloginAt(now, state.expiresAt, state.leaseMs, this.#policy, random);
-        action = 'relogin';
-      } else {
-        dueAt = state.expiresAt;
-        action = 'expire';
-      }
-      if (failures === 0 && Number.isFinite(dueAt)) {
-        // At info once per token, expiry and action; a wake-up that changed nothing repeats it at debug only.
-        const last = this.#lastPlan;
-        const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === action;
-        this.#lastPlan = { state, expiresAt: state.expiresAt, action };
-        const level = same ? 'debug' : 'info';
-        this.#log[level](
-          { next: action, at: iso(dueAt), expires_at: iso(state.expiresAt) },
-          `next token ${action === 'renew' ? 'renewal' : action === 'relogin' ? 'login' : 'expiry'} scheduled`,
-        );
-      }
-      const woke = await this.#wake.wait(clock, dueAt - now, signal);
+      const decision = decideToken(
+        {
+          expiresAt: state.expiresAt,
+          renewable: !state.atMax,
+          leaseMs: state.leaseMs,
+          failures,
+          retryAfterSeconds,
+          refused: this.#wasRefused,
+        },
+        { now, policy: this.#policy, random, replacement: method.replacement },
+      );
+      if (failures === 0) this.#announce(state, decision);
+      const woke = await this.#wake.wait(clock, decision.at - now, signal);
       if (woke === 'invalid') {
-        this.#wasRefused = method.type === 'token_file' || method.type === 'token';
+        // Re-reading the same token is pointless now (a login ignores this and brings a new one anyway).
+        this.#wasRefused = true;
         return 'invalid';
       }
       if (woke === 'changed') return 'changed';
-      if (action === 'relogin') return 'relogin';
-      if (action === 'expire') {
+      if (decision.next === 'relogin') return 'relogin';
+      if (decision.next === 'expire') {
         this.#log.error(
           { expired_at: iso(state.expiresAt) },
           'the Vault token expired; write a new token to the token file',
         );
         this.#wasRefused = true;
-        const next = await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal);
-        return next === 'timeout' ? 'changed' : next;
+        continue;
       }
+      if (decision.next !== 'renew') continue; // keep and await-new-token wait for an event, never time out
       const outcome = await renewToken(state, this.#renewDeps(), signal);
       if (outcome.kind === 'invalid') return 'invalid';
       if (outcome.kind === 'ok') {
@@ -239,8 +182,21 @@ export class TokenLifecycle implements TokenProvider {
         this.#options.registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
       }
       failures = outcome.kind === 'failed' ? failures + 1 : 0;
-      retryAfter = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
+      retryAfterSeconds = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
     }
+  }
+
+  /** Logs the next step at info once per token, expiry and step; a wake-up that changed nothing at debug only. */
+  #announce(state: TokenState, { next, at }: TokenDecision): void {
+    if (!Number.isFinite(at)) return;
+    const last = this.#lastPlan;
+    const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === next;
+    this.#lastPlan = { state, expiresAt: state.expiresAt, action: next };
+    const what = next === 'renew' ? 'renewal' : next === 'relogin' ? 'login' : 'expiry';
+    this.#log[same ? 'debug' : 'info'](
+      { next, at: iso(at), expires_at: iso(state.expiresAt) },
+      `next token ${what} scheduled`,
+    );
   }
 
   #renewDeps() {
@@ -250,7 +206,7 @@ export class TokenLifecycle implements TokenProvider {
       clock,
       metrics,
       logger: this.#log,
-      canRelogin: method.canLogin && method.type !== 'token_file',
+      canRelogin: method.replacement === 'login',
     };
   }
 
@@ -261,23 +217,15 @@ export class TokenLifecycle implements TokenProvider {
 
   async #revokeOnShutdown(): Promise<void> {
     const token = this.#state?.token;
-    if (!this.#options.autoAuth?.revokeOnShutdown || !token || !this.#options.method.canLogin) return;
+    // A token nothing can replace is not ours to revoke: the next start would have none.
+    if (!this.#options.autoAuth?.revokeOnShutdown || !token || this.#options.method.replacement === 'never')
+      return;
     try {
       await revokeSelf(this.#options.vault, token, AbortSignal.timeout(5000));
       this.#log.info('token revoked on shutdown');
     } catch (error) {
-      this.#log.warn({ error: errorMessage(error) }, 'could not revoke the token on shutdown');
+      this.#log.warn({ error }, 'could not revoke the token on shutdown');
     }
-  }
-}
-
-/** The token source still holds the token Vault refused (or that expired). */
-class TokenRefusedError extends AgentError {
-  constructor() {
-    super(
-      'TOKEN_REFUSED',
-      'the token source still holds the token Vault refused or that expired; waiting for a new one',
-    );
   }
 }
 

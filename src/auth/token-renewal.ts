@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../lib/clock.js';
-import { errorMessage } from '../lib/errors.js';
 import { renewSelf } from '../vault/token-api.js';
 import type { VaultClient } from '../vault/types.js';
 import { VaultHttpError, isRetryable } from '../vault/vault-errors.js';
@@ -83,11 +82,11 @@ export async function renewToken(
     ) {
       state.atMax = true;
       metrics.tokenRenewals.inc({ result: 'not_renewable' });
-      logger.warn({ error: errorMessage(error) }, 'Vault says the token cannot be renewed');
+      logger.warn({ error }, 'Vault says the token cannot be renewed');
       return { kind: 'ok' };
     }
     metrics.tokenRenewals.inc({ result: 'failure' });
-    logger.warn({ error: errorMessage(error), retryable: isRetryable(error) }, 'token renewal failed');
+    logger.warn({ error, retryable: isRetryable(error) }, 'token renewal failed');
     if (error instanceof VaultHttpError && error.status === 403) return { kind: 'invalid' };
     return {
       kind: 'failed',

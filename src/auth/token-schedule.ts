@@ -37,6 +37,19 @@ export function reloginAt(
 }
 
 /**
+ * When a login answering a 403 may start: one backoff step after the previous attempt, the step growing with every
+ * 403 in a row, so a token Vault keeps refusing (or consumers keep reporting) cannot cause a loop of logins.
+ */
+export function refusedLoginAt(
+  lastAttemptAt: number,
+  streak: number,
+  policy: BackoffPolicy,
+  random: () => number,
+): number {
+  return lastAttemptAt + backoffDelay(streak, policy, random);
+}
+
+/**
  * True when a renewal could not grant what was asked: Vault said `renewable: false`, granted less than the
  * increment (the token's max TTL is near), or warned that it capped the TTL.
  */

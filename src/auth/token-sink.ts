@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { FileSinkConfig } from '../config/runtime-config.js';
-import { errorMessage } from '../lib/errors.js';
 import { writeFileAtomic } from '../lib/write-file-atomic.js';
 
 /**
@@ -18,7 +17,7 @@ export async function writeSinks(
       await writeFileAtomic({ path: sink.path, contents: token, mode: sink.mode });
       logger.info({ sink: sink.path }, 'token written to sink');
     } catch (error) {
-      logger.error({ sink: sink.path, error: errorMessage(error) }, 'could not write the token sink');
+      logger.error({ sink: sink.path, error }, 'could not write the token sink');
     }
   }
 }

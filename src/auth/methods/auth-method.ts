@@ -14,12 +14,18 @@ export type Credential =
       readonly clientCertificate?: { readonly certFile: string; readonly keyFile: string } | undefined;
     };
 
+/**
+ * Where a new token comes from once the current one can no longer be renewed or was refused: a new login, the
+ * token file changing (someone else logs in and writes it), or nowhere (a literal token).
+ */
+export type TokenReplacement = 'login' | 'file-change' | 'never';
+
 /** One auth method: builds credentials, does no HTTP. */
 export interface AuthMethod {
-  /** The method's type, as metrics label it. */
+  /** The method's type, as metrics label it. Behaviour follows the capabilities below, never this name. */
   readonly type: string;
-  /** False for a literal token: nothing can produce a new one. */
-  readonly canLogin: boolean;
+  /** How the token is replaced: decides between logging in again and waiting for a new token. */
+  readonly replacement: TokenReplacement;
   /** Reads what the method needs (files are re-read every time) and returns the credential. */
   credential(signal: AbortSignal): Promise<Credential>;
   /** Calls `onChange` whenever the method's inputs change on disk; resolves with a function that stops watching. */

@@ -17,7 +17,8 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
     case 'token_file':
       return {
         type: 'token_file',
-        canLogin: true,
+        // The agent only reads the file: whoever writes it logs in, so a new token means the file changed.
+        replacement: 'file-change',
         credential: async () => ({
           kind: 'token',
           token: await readCredentialFile(settings.tokenFilePath, 'token'),
@@ -30,7 +31,7 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
       let secretId: string | undefined;
       return {
         type: 'approle',
-        canLogin: true,
+        replacement: 'login',
         credential: async () => {
           const roleId = await readCredentialFile(settings.roleIdFilePath, 'role_id');
           if (settings.secretIdFilePath) {
@@ -50,7 +51,7 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
     case 'kubernetes':
       return {
         type: 'kubernetes',
-        canLogin: true,
+        replacement: 'login',
         // Re-read at every login: the kubelet rotates the projected service-account token.
         credential: async () => {
           const jwt = await readCredentialFile(settings.tokenPath, 'service account token');
@@ -60,7 +61,7 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
     case 'jwt':
       return {
         type: 'jwt',
-        canLogin: true,
+        replacement: 'login',
         credential: async () => {
           const jwt = await readCredentialFile(settings.path, 'JWT');
           return login({ role: settings.role, jwt }, { jwt });
@@ -71,7 +72,7 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
       const keyFile = settings.clientKey ?? vault.clientKey;
       return {
         type: 'cert',
-        canLogin: true,
+        replacement: 'login',
         credential: async () => {
           if (!certFile || !keyFile) {
             throw new CredentialError(
@@ -92,7 +93,8 @@ export function createAuthMethod(method: AuthMethodConfig | undefined, vault: Va
 function literalToken(token: string): AuthMethod {
   return {
     type: 'token',
-    canLogin: false,
+    // Nothing can produce a new token: it is used until it expires.
+    replacement: 'never',
     credential: async () => {
       if (token === '') throw new CredentialError('no Vault token: set VAULT_TOKEN or configure auto_auth');
       return { kind: 'token', token };

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rename, rm, stat, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TokenReplacement } from '../../../src/auth/methods/auth-method.js';
 import { CredentialError } from '../../../src/auth/methods/auth-method.js';
 import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
 import type {
@@ -93,9 +94,32 @@ describe('auth methods build their login requests', () => {
     await expect(missing.credential(signal)).rejects.toThrow(/cannot read the JWT file .*nope: ENOENT/);
   });
 
+  // The lifecycle branches on this capability alone (never on the type name): a wrong value here would make a
+  // token_file agent try to log in, or a login method wait for a file that never changes.
+  it.each<[string, TokenReplacement, AuthMethodSettings | undefined]>([
+    ['token_file', 'file-change', { type: 'token_file', tokenFilePath: '/t' }],
+    [
+      'approle',
+      'login',
+      {
+        type: 'approle',
+        roleIdFilePath: '/r',
+        secretIdFilePath: undefined,
+        removeSecretIdFileAfterReading: false,
+      },
+    ],
+    ['kubernetes', 'login', { type: 'kubernetes', role: 'r', tokenPath: '/t' }],
+    ['jwt', 'login', { type: 'jwt', role: 'r', path: '/t' }],
+    ['cert', 'login', { type: 'cert', name: undefined, clientCert: '/c', clientKey: '/k' }],
+    ['a literal VAULT_TOKEN', 'never', undefined],
+  ])('%s: a new token comes from %s', (_name, expected, settings) => {
+    const built = createAuthMethod(settings && method(settings), { ...VAULT, token: 'hvs.literal' });
+    expect(built.replacement).toBe(expected);
+  });
+
   it('a literal VAULT_TOKEN cannot log in again', async () => {
     const literal = createAuthMethod(undefined, { ...VAULT, token: 'hvs.literal' });
-    expect(literal.canLogin).toBe(false);
+    expect(literal.replacement).toBe('never');
     expect(await literal.credential(signal)).toEqual({ kind: 'token', token: 'hvs.literal' });
   });
 });

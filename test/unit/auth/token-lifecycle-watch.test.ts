@@ -10,7 +10,7 @@ async function watchCalls(watchFiles: boolean | undefined): Promise<number> {
   const watch = vi.fn(async () => async () => undefined);
   const method: AuthMethod = {
     type: 'token_file',
-    canLogin: true,
+    replacement: 'file-change',
     // Never answers: the lifecycle waits here until stopped, after deciding whether to watch.
     credential: (signal) =>
       new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { reachedMax, reloginAt, tokenRenewAt, tokenRetryDelay } from '../../../src/auth/token-schedule.js';
+import {
+  reachedMax,
+  refusedLoginAt,
+  reloginAt,
+  tokenRenewAt,
+  tokenRetryDelay,
+} from '../../../src/auth/token-schedule.js';
 
 const POLICY = { minMs: 1000, maxMs: 300_000 };
 
@@ -37,6 +43,14 @@ describe('token schedule', () => {
     expect(reloginAt(0, 3_600_000, 3_600_000, POLICY, () => 1)).toBe(2_880_000);
     expect(reloginAt(0, 3_600_000, 3_600_000, POLICY, () => 0.5)).toBeCloseTo(3_060_000);
     expect(reloginAt(0, 4000, 10_000, POLICY, () => 1)).toBe(2000);
+  });
+
+  it('spaces logins answering a 403 one growing backoff step after the previous attempt', () => {
+    expect([1, 2, 3, 4].map((streak) => refusedLoginAt(10_000, streak, POLICY, () => 0))).toEqual([
+      11_000, 12_000, 14_000, 18_000,
+    ]);
+    expect(refusedLoginAt(10_000, 20, POLICY, () => 0)).toBe(310_000);
+    expect(refusedLoginAt(10_000, 1, POLICY, () => 1)).toBe(10_750);
   });
 
   it.each([

@@ -1,0 +1,97 @@
+import { AgentError } from '../lib/errors.js';
+import { login } from '../vault/auth-api.js';
+import { lookupSelf } from '../vault/token-api.js';
+import type { Credential } from './methods/auth-method.js';
+import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
+import type { TokenState } from './token-renewal.js';
+
+/** What getting a token needs from the lifecycle's options. */
+export type AcquireDeps = Pick<
+  TokenLifecycleOptions,
+  'vault' | 'clientWithCertificate' | 'clock' | 'registerSecret'
+>;
+
+/** A token the method's credential gave, and the line that announces it. */
+export interface AcquiredToken {
+  readonly state: TokenState;
+  readonly message: 'token loaded' | 'logged in to Vault';
+}
+
+/** The token the lifecycle holds: the same token read again needs no lookup, or is pointless if refused. */
+export interface HeldToken {
+  readonly token: string;
+  readonly refused: boolean;
+}
+
+/**
+ * Turns a credential into a token: looks up a token the method already has (its TTL and renewability), or logs in.
+ * Every secret is registered for scrubbing before it is sent. Resolves with undefined when the credential is the
+ * token already held, and throws TokenRefusedError when that token was refused or expired.
+ */
+export async function acquireToken(
+  credential: Credential,
+  held: HeldToken | undefined,
+  deps: AcquireDeps,
+  signal: AbortSignal,
+): Promise<AcquiredToken | undefined> {
+  const { vault, clock, registerSecret } = deps;
+  if (credential.kind === 'login') {
+    for (const [name, value] of Object.entries(credential.secrets ?? {}))
+      registerSecret(value, { slot: `auth.${name}` });
+    const { auth } = await logIn(credential, deps, signal);
+    const expiresAt = auth.lease_duration > 0 ? clock.now() + auth.lease_duration * 1000 : null;
+    registerSecret(auth.client_token, { slot: 'auth.token', expiresAt });
+    const state = {
+      token: auth.client_token,
+      expiresAt,
+      leaseMs: auth.lease_duration * 1000,
+      incrementSeconds: auth.lease_duration,
+      atMax: !auth.renewable,
+    };
+    return { state, message: 'logged in to Vault' };
+  }
+  registerSecret(credential.token, { slot: 'auth.token_source' });
+  if (held?.token === credential.token) {
+    // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
+    if (held.refused) throw new TokenRefusedError();
+    return undefined;
+  }
+  const info = await lookupSelf(vault, credential.token, signal);
+  const now = clock.now();
+  const state = {
+    token: credential.token,
+    expiresAt: info.expireTime ?? (info.ttl > 0 ? now + info.ttl * 1000 : null),
+    leaseMs: Math.max(info.ttl, info.creationTtl) * 1000,
+    incrementSeconds: info.creationTtl || info.ttl,
+    atMax: !info.renewable,
+  };
+  // The token in use: the one it replaces is still scrubbed until it expires (or for the grace period).
+  registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
+  return { state, message: 'token loaded' };
+}
+
+/** A login, over a client made for the method's TLS client certificate when it has one (the cert method). */
+async function logIn(
+  credential: Extract<Credential, { kind: 'login' }>,
+  { clientWithCertificate, vault }: AcquireDeps,
+  signal: AbortSignal,
+) {
+  if (!credential.clientCertificate || !clientWithCertificate)
+    return login(vault, credential.request, signal);
+  const client = clientWithCertificate(credential.clientCertificate);
+  try {
+    return await login(client, credential.request, signal);
+  } finally {
+    await client.close();
+  }
+}
+
+/** The token source still holds the token Vault refused (or that expired). */
+export class TokenRefusedError extends AgentError {
+  constructor() {
+    super(
+      'TOKEN_REFUSED',
+      'the token source still holds the token Vault refused or that expired; waiting for a new one',
+    );
+  }
+}
