@@ -102,12 +102,17 @@ export class TokenLifecycle implements TokenProvider {
     }
   }
 
-  /** A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop. */
+  /**
+   * A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop:
+   * more reports of the same refusal do not shorten the wait. A changed credential file does: a new token (or
+   * secret_id) is worth trying at once.
+   */
   async #spaceOutInvalidLogins(signal: AbortSignal): Promise<void> {
     const { clock, random } = this.#options;
-    const wait =
-      refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random) - clock.now();
-    if (wait > 0) await clock.sleep(wait, signal);
+    const due = refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random);
+    while (clock.now() < due) {
+      if ((await this.#wake.wait(clock, due - clock.now(), signal)) !== 'invalid') return;
+    }
   }
 
   /** Gets a token from the method (a login, or the token it holds) and publishes it when it is a new one. */
@@ -158,11 +163,7 @@ export class TokenLifecycle implements TokenProvider {
       );
       if (failures === 0) this.#announce(state, decision);
       const woke = await this.#wake.wait(clock, decision.at - now, signal);
-      if (woke === 'invalid') {
-        // Re-reading the same token is pointless now (a login ignores this and brings a new one anyway).
-        this.#wasRefused = true;
-        return 'invalid';
-      }
+      if (woke === 'invalid') return this.#refused();
       if (woke === 'changed') return 'changed';
       if (decision.next === 'relogin') return 'relogin';
       if (decision.next === 'expire') {
@@ -175,7 +176,7 @@ export class TokenLifecycle implements TokenProvider {
       }
       if (decision.next !== 'renew') continue; // keep and await-new-token wait for an event, never time out
       const outcome = await renewToken(state, this.#renewDeps(), signal);
-      if (outcome.kind === 'invalid') return 'invalid';
+      if (outcome.kind === 'invalid') return this.#refused();
       if (outcome.kind === 'ok') {
         this.#invalidStreak = 0;
         // A renewal moves the expiry: the registry keeps a superseded token scrubbed until then.
@@ -184,6 +185,16 @@ export class TokenLifecycle implements TokenProvider {
       failures = outcome.kind === 'failed' ? failures + 1 : 0;
       retryAfterSeconds = outcome.kind === 'failed' ? outcome.retryAfterSeconds : undefined;
     }
+  }
+
+  /**
+   * Vault refused the token (a 403 on renewal, or reported by a consumer): re-reading the same token from a file is
+   * pointless, so the lifecycle waits for the file to change instead of renewing a dead token every backoff step.
+   * A login method ignores the flag and brings a new token anyway.
+   */
+  #refused(): 'invalid' {
+    this.#wasRefused = true;
+    return 'invalid';
   }
 
   /** Logs the next step at info once per token, expiry and step; a wake-up that changed nothing at debug only. */

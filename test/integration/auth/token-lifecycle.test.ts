@@ -179,6 +179,29 @@ describe('token lifecycle', () => {
     expect(h.metrics.count('failure')).toBe(logins.length);
   });
 
+  it('a token file whose token Vault refuses on renewal waits for a new token instead of renewing the dead one again', async () => {
+    const create = async () =>
+      (await h.call('POST', 'auth/token/create', { ttl: '1h', policies: ['default'] })).json.auth
+        .client_token as string;
+    const first = await create();
+    await writeFile(join(dir, 'token'), first);
+    h.run({ type: 'token_file', tokenFilePath: join(dir, 'token') });
+    const start = h.clock.now();
+    await h.advanceTo(start + 1000);
+    expect(h.lifecycle.token.value).toBe(first);
+    // Revoked behind the agent's back: every renewal of it is now a 403, and only a new file can help.
+    expect((await h.call('POST', 'auth/token/revoke', { token: first })).status).toBe(204);
+    // The first renewal is due at half the TTL (+ up to 10 % jitter); the next hour would hold several backoff steps.
+    await h.advanceTo(start + 3_600_000 - 1000);
+    expect(h.metrics.renewals).toEqual(['failure']);
+    expect(h.logs).toMatch(/TOKEN_REFUSED/);
+
+    const second = await create();
+    await writeFile(join(dir, 'token'), second);
+    await waitForToken(second);
+    expect(h.lifecycle.token.value).toBe(second);
+  });
+
   it('kubernetes: the rotated service account token is the one used at the next login', async () => {
     await h.call('POST', 'sys/auth/kubernetes', { type: 'kubernetes' });
     await h.call('POST', 'auth/kubernetes/config', { kubernetes_host: 'https://kubernetes.default.svc' });
