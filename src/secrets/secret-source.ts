@@ -65,7 +65,7 @@ export class SecretSource {
     } catch (error) {
       if (signal.aborted) throw error;
       this.#lastError = errorMessage(error);
-      this.#options.logger.error({ secret: this.name, error: this.#lastError }, 'secret not read');
+      this.#options.logger.error({ secret: this.name, error }, 'secret not read');
     }
   }
 
@@ -85,7 +85,7 @@ export class SecretSource {
         waitMs = backoffDelay(failures, backoff, random, config.refreshMs);
         this.#lastError = errorMessage(error);
         this.#options.logger.warn(
-          { secret: config.name, error: this.#lastError, attempt: failures, retry_in_ms: Math.round(waitMs) },
+          { secret: config.name, error, attempt: failures, retry_in_ms: Math.round(waitMs) },
           'secret read failed; the last good value is kept',
         );
       }
