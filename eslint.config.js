@@ -78,6 +78,34 @@ const agentFolderImports = (stage, index) => {
   };
 };
 
+/**
+ * Log lines get the error itself, not its text (issue 8): the logger's serializer (src/telemetry/serialize-error.ts)
+ * turns an error under `err` or `error` into type, stable `code`, message, status and cause, and a bare message
+ * string loses all but the words. Flagged: `err`/`error` set to `errorMessage(…)`, `String(…)` or `….message` in an
+ * object passed to a `.trace/.debug/.info/.warn/.error/.fatal(…)` call. Text for a message string, an Error, a
+ * /status field or a usage line is not a log field and is not flagged.
+ */
+const LOG_CALL = String.raw`CallExpression[callee.type='MemberExpression'][callee.property.name=/^(trace|debug|info|warn|error|fatal)$/]`;
+const ERROR_KEY = String.raw`Property:matches([key.name=/^(err|error)$/], [key.value=/^(err|error)$/])`;
+const AS_TEXT = [
+  String.raw`[value.type='CallExpression'][value.callee.name=/^(errorMessage|String)$/]`,
+  String.raw`[value.type='MemberExpression'][value.property.name='message']`,
+];
+const ERROR_LOG_MESSAGE =
+  'Log the error itself (`{ error }`), not its message: the logger serializes it with its stable `code`, status and cause. Put words for people in the message string.';
+const errorLogRule = {
+  files: ['src/**/*.ts'],
+  rules: {
+    'no-restricted-syntax': [
+      'error',
+      ...AS_TEXT.map((text) => ({
+        selector: `${LOG_CALL} > ObjectExpression > ${ERROR_KEY}${text}`,
+        message: ERROR_LOG_MESSAGE,
+      })),
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.ci/node24/'] },
   js.configs.recommended,
@@ -95,6 +123,7 @@ export default tseslint.config(
   devServerBoundary(0),
   devServerBoundary(1),
   devServerBoundary(2),
+  errorLogRule,
   {
     // The CLI and tests may talk to the terminal directly; nothing else may.
     files: ['src/cli/**', 'test/**', 'bench/**', '.ci/**'],

@@ -1,4 +1,3 @@
-import { errorMessage } from '../lib/errors.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import type { LiveAgentParts } from './agent-types.js';
 import type { StopWatching } from './watch-paths.js';
@@ -11,8 +10,7 @@ import { watchPaths } from './watch-paths.js';
  */
 export async function watchAgentFiles(agent: LiveAgentParts): Promise<StopWatching> {
   const { config, logger } = agent;
-  const onError = (error: unknown): void =>
-    logger.warn({ error: errorMessage(error) }, 'file watcher failed');
+  const onError = (error: unknown): void => logger.warn({ error }, 'file watcher failed');
   const stops: StopWatching[] = [];
   const templateSources = config.templates.flatMap((t) => (t.source.kind === 'file' ? [t.source.path] : []));
   stops.push(

@@ -7,13 +7,10 @@ import type { CertificateEventListener, PkiIssuer } from '../certs/certificate-s
 import { CertificateSource } from '../certs/certificate-source.js';
 import { StateStore } from '../certs/state-store.js';
 import type { CertificateConfig, RuntimeConfig } from '../config/runtime-config.js';
-import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { systemClock } from '../lib/clock.js';
 import { Latest } from '../lib/latest.js';
-import type { DueCommand } from '../output/render-pass.js';
-import { runRenderPass } from '../output/render-pass.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import { HealthState } from '../telemetry/health.js';
 import type { RunningListener } from '../telemetry/listener.js';
@@ -23,16 +20,14 @@ import { createVaultClient } from '../vault/vault-client.js';
 import type { VaultClient } from '../vault/types.js';
 import { VERSION } from '../lib/version.js';
 import { startAgentListener } from './agent-listener.js';
+import { AgentRenderer } from './agent-render.js';
 import { watchAgentFiles } from './agent-watchers.js';
-import { observeAuth, observeCertificates, observeRenderPass, observeVaultRequests } from './observe.js';
+import { observeAuth, observeCertificates, observeVaultRequests } from './observe.js';
 import type { Agent, AgentOptions, LiveAgentParts } from './agent-types.js';
-import { logPassSummary } from './pass-summary.js';
 import { prepareStart } from './prepare-start.js';
-import { createSecretSources, secretValues } from './secrets-for.js';
+import { createSecretSources } from './secrets-for.js';
 import type { SecretSource } from '../secrets/secret-source.js';
 import { reloadAgent } from './reload-agent.js';
-import type { RenderPass } from './render-loop.js';
-import { runRenderLoop } from './render-loop.js';
 import { retryDeadline } from './retry-deadline.js';
 import type { OnceReport } from './run-once.js';
 import { runOnce } from './run-once.js';
@@ -42,13 +37,6 @@ import { createVaultPkiIssuer } from './vault-pki-issuer.js';
 import type { StopWatching } from './watch-paths.js';
 
 export type { Agent, AgentOptions } from './agent-types.js';
-
-/**
- * Render retries (a failed write, check or owed reload): from one second to 30 s apart. Cheap for the agent (no
- * Vault call), and a destination made writable again, or a consumer started at last, is caught within 30 s even
- * when the file on disk has expired meanwhile.
- */
-const RENDER_BACKOFF: BackoffPolicy = { ...DEFAULT_BACKOFF, maxMs: 30_000 };
 
 /**
  * The composition root: config → Vault client → token → certificate sources → render pass → files and commands,
@@ -81,8 +69,8 @@ export class LiveAgent implements Agent, LiveAgentParts {
   stopWatching: StopWatching | undefined;
   reloading: Promise<unknown> = Promise.resolve();
   readonly #random: () => number;
-  /** One child logger for the render loop and every pass, not a new one per pass. */
-  readonly #outputLogger: Logger;
+  /** Templates into files: the pass `--once` runs, and the loop `run` keeps going (agent-render.ts). */
+  readonly #renderer: AgentRenderer;
   readonly secrets: SecretRegistry;
   /** KV secrets read for the templates (`secrets:`); made with the Vault client and token of the start. */
   readonly secretSources: Map<string, SecretSource>;
@@ -101,7 +89,6 @@ export class LiveAgent implements Agent, LiveAgentParts {
     this.options = options;
     this.config = options.config;
     this.logger = options.logger;
-    this.#outputLogger = this.logger.child({ component: 'output' });
     this.clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.secrets = options.secrets ?? new SecretRegistry();
@@ -129,6 +116,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
     };
     for (const certificate of this.config.certificates.values()) this.addSource(certificate);
     this.reconfigureHealth();
+    this.#renderer = new AgentRenderer(this, this.#random);
   }
 
   rotate(name: string): Promise<CertificateBundle> | undefined {
@@ -152,7 +140,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
   async runOnce(signal: AbortSignal): Promise<OnceReport> {
     await prepareStart(this.config, this.store, this.logger);
     return runOnce(
-      { tokens: this.tokens, sources: this.sources, render: this.render, logger: this.logger },
+      { tokens: this.tokens, sources: this.sources, render: this.#renderer.pass, logger: this.logger },
       signal,
     );
   }
@@ -175,21 +163,7 @@ export class LiveAgent implements Agent, LiveAgentParts {
       tasks.start('tokens', (s) => this.tokens.run(s));
       for (const [name, source] of this.sources) tasks.start(`certificate ${name}`, (s) => source.run(s));
       for (const [name, source] of this.secretSources) tasks.start(`secret ${name}`, (s) => source.run(s));
-      tasks.start('render', (s) =>
-        runRenderLoop(
-          {
-            bundles: this.bundles,
-            render: this.render,
-            clock: this.clock,
-            random: this.#random,
-            backoff: RENDER_BACKOFF,
-            logger: this.#outputLogger,
-            triggers: [this.rerender, ...[...this.secretSources.values()].map((source) => source.value)],
-            repairs: this.repairs,
-          },
-          s,
-        ),
-      );
+      tasks.start('render', (s) => this.#renderer.loop(s));
       this.stopWatching = await watchAgentFiles(this);
       await tasks.wait();
     } finally {
@@ -202,30 +176,6 @@ export class LiveAgent implements Agent, LiveAgentParts {
   close(): Promise<void> {
     return this.vault.close();
   }
-
-  /** Reload commands that failed: owed until a later pass runs them successfully (the render loop retries). */
-  #owed: readonly DueCommand[] = [];
-
-  readonly render: RenderPass = async (current, signal) => {
-    const logger = this.#outputLogger;
-    // `--once` has no secret loops running: each secret is read here, once.
-    if (this.options.once) {
-      await Promise.all([...this.secretSources.values()].map((source) => source.ensure(signal)));
-    }
-    const result = await runRenderPass({
-      templates: this.config.templates,
-      bundles: current,
-      secrets: secretValues(this.secretSources),
-      engine: this.engine,
-      pendingCommands: this.#owed,
-      logger,
-      signal,
-    });
-    this.#owed = result.pendingCommands;
-    observeRenderPass(this.metrics, this.health, result, this.clock.now());
-    logPassSummary(logger, result);
-    return result;
-  };
 
   /** A new Vault client (unless a test gave one), token provider and issuer for `config`. */
   makeAuth(config: RuntimeConfig): void {

@@ -50,9 +50,13 @@ export function observeAuth(metrics: AgentMetrics, health: HealthState, clock: C
         if (labels.result === 'success') health.onAuth(clock.now());
       },
     },
-    // The cause, on one line and short; the listener scrubs registered secrets from /status.
+    // The cause, on one line and short, and its code (health finds it along the cause chain); the listener
+    // scrubs registered secrets from /status.
     loginFailed: (method, error) =>
-      health.onAuth(clock.now(), new Error(`${method} login failed: ${oneLine(errorMessage(error))}`)),
+      health.onAuth(
+        clock.now(),
+        new Error(`${method} login failed: ${oneLine(errorMessage(error))}`, { cause: error }),
+      ),
   };
 }
 

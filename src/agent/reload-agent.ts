@@ -27,8 +27,11 @@ export async function reloadAgent(agent: LiveAgentParts, trigger: string): Promi
   try {
     next = await load();
   } catch (error) {
+    // A config problem is a line of the file; anything else (a file that cannot be read) is logged as the error.
     const problems = error instanceof ConfigError ? error.problems : [errorMessage(error)];
-    for (const problem of problems) logger.error({ problem }, `config reload: ${problem}`);
+    if (error instanceof ConfigError)
+      for (const problem of problems) logger.error({ problem }, `config reload: ${problem}`);
+    else logger.error({ error }, `config reload: ${problems[0]}`);
     logger.error(
       { trigger, problems: problems.length },
       `configuration not reloaded (${trigger}): ${problems.length} problem(s); the running configuration stays in force`,
@@ -89,7 +92,7 @@ async function rebindListener(agent: LiveAgentParts, next: RuntimeConfig): Promi
       agent.listener = await startAgentListener(agent, next.listener);
     } catch (error) {
       agent.logger.error(
-        { error: errorMessage(error) },
+        { error },
         `listener not moved: ${errorMessage(error)}; it stays at ${old?.address ?? 'nowhere'}`,
       );
       return;

@@ -61,7 +61,7 @@ export async function runOnce(
   const tokenRun = tokens.run(tokenStop.signal).catch((error: unknown) => {
     if (tokenStop.signal.aborted && isAbortError(error)) return;
     // The cause leads the line (e.g. "Vault unreachable at ADDR (connection refused)"): it is what the operator acts on.
-    logger.error({ error: errorMessage(error) }, `no Vault token: ${errorMessage(error)}`);
+    logger.error({ error }, `no Vault token: ${errorMessage(error)}`);
     tokenFailed.abort(error);
   });
   try {
@@ -71,10 +71,7 @@ export async function runOnce(
     const failedCertificates = names.filter((_, index) => results[index]!.status === 'rejected');
     results.forEach((result, index) => {
       if (result.status === 'rejected' && !tokenFailed.signal.aborted) {
-        logger.error(
-          { certificate: names[index], error: errorMessage(result.reason) },
-          'certificate not obtained',
-        );
+        logger.error({ certificate: names[index], error: result.reason }, 'certificate not obtained');
       }
     });
     const bundles = snapshotBundles(new Map([...sources].map(([name, source]) => [name, source.bundle])));

@@ -41,7 +41,7 @@ export const runCommand: Command = async (args, io) => {
       if (!agent) return void early.push('SIGHUP');
       if (options.once) return logger.info('SIGHUP ignored: run --once reads its configuration once');
       void agent.reload('SIGHUP').catch((error: unknown) => {
-        logger.error({ error: errorMessage(error) }, `reload failed: ${errorMessage(error)}`);
+        logger.error({ error }, `reload failed: ${errorMessage(error)}`);
       });
     },
     onRotate: () => {
@@ -87,7 +87,7 @@ export const runCommand: Command = async (args, io) => {
       logger.info(`certagent stopped${stopSignal(signals.stop)}`);
       return EXIT.ok;
     }
-    logger.fatal({ error: errorMessage(error), code: codeOf(error) }, 'certagent stopped on an error');
+    logger.fatal({ error }, 'certagent stopped on an error');
     return EXIT.failure;
   } finally {
     await agent?.close().catch((error: unknown) => logCloseError(logger, error));
@@ -133,10 +133,5 @@ function stopSignal(stop: AbortSignal): string {
 }
 
 function logCloseError(logger: Logger, error: unknown): void {
-  logger.error({ error: errorMessage(error) }, 'error while shutting down');
-}
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
+  logger.error({ error }, 'error while shutting down');
 }

@@ -65,7 +65,8 @@ export class SecretSource {
     } catch (error) {
       if (signal.aborted) throw error;
       this.#lastError = errorMessage(error);
-      this.#options.logger.error({ secret: this.name, error: this.#lastError }, 'secret not read');
+      // `secret_name`, not `secret`: the logger redacts the value of any key named `secret`, the name included.
+      this.#options.logger.error({ secret_name: this.name, error }, 'secret not read');
     }
   }
 
@@ -85,7 +86,7 @@ export class SecretSource {
         waitMs = backoffDelay(failures, backoff, random, config.refreshMs);
         this.#lastError = errorMessage(error);
         this.#options.logger.warn(
-          { secret: config.name, error: this.#lastError, attempt: failures, retry_in_ms: Math.round(waitMs) },
+          { secret_name: config.name, error, attempt: failures, retry_in_ms: Math.round(waitMs) },
           'secret read failed; the last good value is kept',
         );
       }
@@ -111,7 +112,7 @@ export class SecretSource {
       const changed = this.value.set(secret);
       this.#lastError = undefined;
       logger[changed ? 'info' : 'debug'](
-        { secret: config.name, version: secret.metadata?.version, changed },
+        { secret_name: config.name, version: secret.metadata?.version, changed },
         changed ? 'secret read: new value' : 'secret read: unchanged',
       );
       return location;

@@ -1,10 +1,13 @@
 import type { CertificateEvent } from '../certs/certificate-events.js';
-import { errorMessage } from '../lib/errors.js';
+import { errorMessage, findInCauses } from '../lib/errors.js';
 import type { OnDisk, RenderPassResult } from '../output/render-pass.js';
 import type { CertificateHealth, TemplateHealth } from './readiness.js';
 import { certificateReason, certificateTimes, templateReason } from './readiness.js';
+import type { AuthHealth } from './status-document.js';
+import { statusDocument } from './status-document.js';
 
 export type { CertificateHealth, TemplateHealth } from './readiness.js';
+export type { AuthHealth } from './status-document.js';
 
 /** What health needs of a render pass (older callers give no pending commands). */
 export type HealthPassInput = Omit<RenderPassResult, 'pendingCommands' | 'problems'> &
@@ -13,14 +16,6 @@ export type HealthPassInput = Omit<RenderPassResult, 'pendingCommands' | 'proble
 /** Options of the health state; `fileExists` lets readiness notice a destination someone removed. */
 export interface HealthOptions {
   readonly fileExists?: (path: string) => boolean;
-}
-
-/** Whether the agent holds a usable Vault token; shown in /status (files stay valid while Vault is away). */
-export interface AuthHealth {
-  authenticated: boolean;
-  lastError: string | undefined;
-  lastErrorAt: number | undefined;
-  lastSuccessAt: number | undefined;
 }
 
 /** Whether the agent is ready and, if not, why (each reason names the certificate or template). */
@@ -42,6 +37,7 @@ export class HealthState {
   readonly auth: AuthHealth = {
     authenticated: false,
     lastError: undefined,
+    lastErrorCode: undefined,
     lastErrorAt: undefined,
     lastSuccessAt: undefined,
   };
@@ -61,6 +57,7 @@ export class HealthState {
         renewAt: undefined,
         lastSuccessAt: undefined,
         lastError: undefined,
+        lastErrorCode: undefined,
         lastErrorAt: undefined,
       });
     }
@@ -110,25 +107,35 @@ export class HealthState {
         obtainedAt: obtainedAt ?? now,
         lastSuccessAt: now,
         lastError: undefined,
+        lastErrorCode: undefined,
         lastErrorAt: undefined,
       });
     } else if (event.type === 'failed') {
-      entry.lastError = errorMessage(event.error);
-      entry.lastErrorAt = now;
+      Object.assign(entry, {
+        lastError: errorMessage(event.error),
+        lastErrorCode: errorCode(event.error),
+        lastErrorAt: now,
+      });
     } else entry.renewAt = event.renewAt;
   }
 
-  /** Records a login or token renewal: success, or the error (its message only; it never holds the token). */
+  /** Records a login or token renewal: success, or the error (its message and code; never the token). */
   onAuth(now: number, error?: unknown): void {
     if (error === undefined) {
       Object.assign(this.auth, {
         authenticated: true,
         lastSuccessAt: now,
         lastError: undefined,
+        lastErrorCode: undefined,
         lastErrorAt: undefined,
       });
     } else {
-      Object.assign(this.auth, { authenticated: false, lastError: errorMessage(error), lastErrorAt: now });
+      Object.assign(this.auth, {
+        authenticated: false,
+        lastError: errorMessage(error),
+        lastErrorCode: errorCode(error),
+        lastErrorAt: now,
+      });
     }
   }
 
@@ -196,41 +203,19 @@ export class HealthState {
     return undefined;
   }
 
-  /** The /status document: no secrets, times as RFC 3339. */
+  /** The /status document (status-document.ts). */
   status(now: number): Record<string, unknown> {
-    const iso = (ms: number | undefined): string | null =>
-      ms === undefined ? null : new Date(ms).toISOString();
-    return {
-      ready: this.readiness(now).ready,
-      auth: {
-        authenticated: this.auth.authenticated,
-        last_success: iso(this.auth.lastSuccessAt),
-        last_error: this.auth.lastError ?? null,
-        last_error_at: iso(this.auth.lastErrorAt),
-      },
-      certificates: Object.fromEntries(
-        [...this.certificates].map(([name, c]) => [
-          name,
-          {
-            serial: c.serial ?? null,
-            not_after: iso(c.notAfter),
-            next_renewal: iso(c.renewAt),
-            last_success: iso(c.lastSuccessAt),
-            last_error: c.lastError ?? null,
-            last_error_at: iso(c.lastErrorAt),
-          },
-        ]),
-      ),
-      templates: this.templates.map((t) => ({
-        destination: t.destination,
-        certificate: t.certificate,
-        last_result: t.lastResult,
-        last_error: t.lastError ?? null,
-        serial: t.serial ?? null,
-        not_after: iso(t.times?.notAfter),
-        written_at: iso(t.writtenAt),
-      })),
-      pending_commands: this.pendingCommands,
-    };
+    return statusDocument(this, this.readiness(now).ready);
   }
+}
+
+/**
+ * The stable code of a failure, for /status: the first one along its cause chain, so a wrapper that only rewords
+ * (observe.ts: "approle login failed: …") still shows the code of what failed (VAULT_UNREACHABLE, VAULT_HTTP).
+ */
+function errorCode(error: unknown): string | undefined {
+  return findInCauses(error, (link) => {
+    const code = (link as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  });
 }

@@ -54,7 +54,7 @@ export interface RunningListener {
 export async function startListener(options: ListenerOptions): Promise<RunningListener> {
   const server = createServer((req, res) => {
     handle(options, req, res).catch((error: unknown) => {
-      options.logger.error({ error: errorMessage(error), path: req.url }, 'listener request failed');
+      options.logger.error({ error, path: req.url }, 'listener request failed');
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

@@ -46,7 +46,8 @@ export interface AgentLogger {
  * The agent's pino logger: JSON (or pino-pretty when `format: pretty`), written synchronously so no line is lost
  * at exit. Secrets are removed by key (pino's redact paths, then a pass over every plain object at any depth) and
  * by value (every registered secret is replaced in the serialized line, wherever it appears). Errors under `err`
- * or `error` keep type, code, message, status, stack and their cause chain.
+ * or `error` keep type, code, message, status and their cause chain, and a stack when they are likely a bug
+ * (serialize-error.ts): log the error itself there, not its message, so its code reaches the line.
  */
 export function createLogger(
   config: Partial<LogConfig>,

@@ -13,6 +13,8 @@ export interface CertificateHealth {
   renewAt: number | undefined;
   lastSuccessAt: number | undefined;
   lastError: string | undefined;
+  /** The stable code of the last failure (VAULT_HTTP, VAULT_UNREACHABLE…), for matching on; see errorCode. */
+  lastErrorCode: string | undefined;
   lastErrorAt: number | undefined;
 }
 

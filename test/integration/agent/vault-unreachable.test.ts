@@ -1,5 +1,6 @@
 // Issue 7 point 12: with Vault unreachable, `--once` and /status say so in words ("Vault unreachable at ADDR
-// (connection refused)"), and /status carries the cause, without secrets, instead of "see the log".
+// (connection refused)"), and /status carries the cause, without secrets, instead of "see the log". Issue 8: the
+// log line and /status also carry its stable code, VAULT_UNREACHABLE, and the line no stack (an expected failure).
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +66,17 @@ describe('Vault unreachable', () => {
     }
     expect(logs()).toContain(`Vault unreachable at http://127.0.0.1:${closedPort} (connection refused`);
     expect(logs()).not.toContain(SECRET_ID);
+    const lines = logs()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg: string; error?: Record<string, unknown> });
+    const noToken = lines.find((line) => line.msg.startsWith('no Vault token'));
+    expect(noToken?.error).toMatchObject({
+      type: 'VaultUnreachableError',
+      code: 'VAULT_UNREACHABLE',
+      cause: { code: 'ECONNREFUSED' },
+    });
+    expect(JSON.stringify(noToken)).not.toContain('"stack"');
   });
 
   it('/status shows the cleaned cause of the failed login', async () => {
@@ -73,7 +85,7 @@ describe('Vault unreachable', () => {
     const running = daemon.run(controller.signal);
     try {
       const deadline = Date.now() + 10_000;
-      let status: { auth?: { last_error?: string | null } } = {};
+      let status: { auth?: { last_error?: string | null; last_error_code?: string | null } } = {};
       while (!status.auth?.last_error) {
         if (Date.now() > deadline) throw new Error(`no login failure in /status; logs:\n${logs()}`);
         const address = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(logs())?.[1];
@@ -83,6 +95,7 @@ describe('Vault unreachable', () => {
       expect(status.auth!.last_error).toBe(
         `approle login failed: Vault unreachable at http://127.0.0.1:${closedPort} (connection refused; vault POST auth/approle/login)`,
       );
+      expect(status.auth!.last_error_code).toBe('VAULT_UNREACHABLE');
     } finally {
       controller.abort();
       await running.catch(() => undefined);

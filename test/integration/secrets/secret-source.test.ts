@@ -1,8 +1,10 @@
+import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SecretSource } from '../../../src/secrets/secret-source.js';
 import type { SecretConfig } from '../../../src/secrets/secret-source.js';
 import { SecretRegistry } from '../../../src/lib/secret-registry.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
 import { detectKvMount, readKvSecret } from '../../../src/vault/kv-api.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';
@@ -153,6 +155,51 @@ describe('SecretSource', () => {
       await running;
       await client.close();
     }
+  });
+});
+
+describe('SecretSource failures in the log', () => {
+  it('logs a 403 with its stable code and status, and reports the token', async () => {
+    const client = clientFor();
+    let text = '';
+    const { logger } = createLogger(
+      { level: 'info' },
+      new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) }),
+    );
+    const invalid: string[] = [];
+    const source = new SecretSource({
+      config: {
+        name: 'db',
+        path: 'secret/data/denied/db',
+        version: undefined,
+        mount: 'secret',
+        kvVersion: 2,
+        refreshMs: 60_000,
+      },
+      vault: client,
+      tokens: {
+        current: async () => 'hvs.not-a-token-of-this-server',
+        reportInvalid: (t) => invalid.push(t),
+      },
+      clock: new FakeClock(),
+      random: () => 0.5,
+      backoff: { minMs: 1000, maxMs: 30_000 },
+      secrets: new SecretRegistry(),
+      logger,
+    });
+    try {
+      await source.ensure(AbortSignal.timeout(10_000));
+    } finally {
+      await client.close();
+    }
+    expect(invalid).toEqual(['hvs.not-a-token-of-this-server']);
+    const line = JSON.parse(text.trim()) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      msg: 'secret not read',
+      secret_name: 'db',
+      error: { type: 'VaultHttpError', code: 'VAULT_HTTP', status: 403 },
+    });
+    expect(source.lastError).toMatch(/answered 403/);
   });
 });
 

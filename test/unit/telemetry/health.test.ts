@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthPassInput } from '../../../src/telemetry/health.js';
 import { HealthState } from '../../../src/telemetry/health.js';
+import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
 
 const T0 = Date.UTC(2030, 0, 1);
 const HOUR = 3_600_000;
@@ -221,6 +222,7 @@ describe('HealthState readiness', () => {
       authenticated: false,
       last_success: new Date(T0 + 10).toISOString(),
       last_error: 'connection refused',
+      last_error_code: null,
       last_error_at: new Date(T0 + 30).toISOString(),
     });
     expect(status.templates).toEqual([
@@ -239,6 +241,36 @@ describe('HealthState readiness', () => {
       authenticated: true,
       last_error: null,
     });
+  });
+
+  it('shows the stable code of the last failure in /status, found along the cause chain, until a success', () => {
+    const health = healthWithIssued();
+    const denied = new VaultHttpError({
+      status: 403,
+      method: 'PUT',
+      path: 'pki/issue/web',
+      errors: ['denied'],
+    });
+    health.onCertificateEvent({ type: 'failed', certificate: 'web', error: denied, retryInMs: 1000 }, T0 + 1);
+    const unreachable = new VaultUnreachableError(
+      'Vault unreachable at http://vault:8200 (connection refused)',
+    );
+    health.onAuth(T0 + 2, new Error('approle login failed: Vault unreachable', { cause: unreachable }));
+    type Status = { auth: Record<string, unknown>; certificates: Record<string, Record<string, unknown>> };
+    const failing = health.status(T0 + 3) as Status;
+    expect(failing.certificates.web).toMatchObject({
+      last_error: 'vault PUT pki/issue/web answered 403: denied',
+      last_error_code: 'VAULT_HTTP',
+    });
+    expect(failing.auth).toMatchObject({
+      last_error: 'approle login failed: Vault unreachable',
+      last_error_code: 'VAULT_UNREACHABLE',
+    });
+    issue(health, '02', T0 + 4, HOUR);
+    health.onAuth(T0 + 4);
+    const recovered = health.status(T0 + 5) as Status;
+    expect(recovered.certificates.web).toMatchObject({ last_error: null, last_error_code: null });
+    expect(recovered.auth).toMatchObject({ last_error: null, last_error_code: null });
   });
 
   it('lists the commands still owed in /status', () => {

@@ -1,0 +1,65 @@
+import type { CertificateHealth, TemplateHealth } from './readiness.js';
+
+/** Whether the agent holds a usable Vault token; shown in /status (files stay valid while Vault is away). */
+export interface AuthHealth {
+  authenticated: boolean;
+  lastError: string | undefined;
+  /** The stable code of the last failure (VAULT_UNREACHABLE, VAULT_HTTP…), for matching on. */
+  lastErrorCode: string | undefined;
+  lastErrorAt: number | undefined;
+  lastSuccessAt: number | undefined;
+}
+
+/** What the /status document is made from: the health state (health.ts) and whether it is ready now. */
+export interface StatusInput {
+  readonly auth: AuthHealth;
+  readonly certificates: ReadonlyMap<string, CertificateHealth>;
+  readonly templates: readonly TemplateHealth[];
+  readonly pendingCommands: readonly string[];
+}
+
+/**
+ * The /status document: snake_case keys, times as RFC 3339, null for what is not known yet. Nothing secret is in
+ * the state it is made from; the listener still scrubs registered secrets from the text (an error message may
+ * echo one).
+ */
+export function statusDocument(state: StatusInput, ready: boolean): Record<string, unknown> {
+  return {
+    ready,
+    auth: {
+      authenticated: state.auth.authenticated,
+      last_success: iso(state.auth.lastSuccessAt),
+      last_error: state.auth.lastError ?? null,
+      last_error_code: state.auth.lastErrorCode ?? null,
+      last_error_at: iso(state.auth.lastErrorAt),
+    },
+    certificates: Object.fromEntries(
+      [...state.certificates].map(([name, c]) => [
+        name,
+        {
+          serial: c.serial ?? null,
+          not_after: iso(c.notAfter),
+          next_renewal: iso(c.renewAt),
+          last_success: iso(c.lastSuccessAt),
+          last_error: c.lastError ?? null,
+          last_error_code: c.lastErrorCode ?? null,
+          last_error_at: iso(c.lastErrorAt),
+        },
+      ]),
+    ),
+    templates: state.templates.map((t) => ({
+      destination: t.destination,
+      certificate: t.certificate,
+      last_result: t.lastResult,
+      last_error: t.lastError ?? null,
+      serial: t.serial ?? null,
+      not_after: iso(t.times?.notAfter),
+      written_at: iso(t.writtenAt),
+    })),
+    pending_commands: state.pendingCommands,
+  };
+}
+
+function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
