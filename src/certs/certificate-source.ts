@@ -5,19 +5,18 @@ import type { Clock } from '../lib/clock.js';
 import { errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { judgeAdoption } from './adoption.js';
+import { backOffAfterFailure, type BackOffContext } from './back-off-after-failure.js';
 import type { CertificateBundle } from './bundle.js';
 import { sameBundle } from './build-bundle.js';
-import { CertificateCheckError } from './cert-errors.js';
 import type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
 import { keyMatches } from './keys.js';
 import { obtainBundle } from './obtain-bundle.js';
 import type { PkiIssuer } from './pki-issuer.js';
 import { certificateRenewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
-import { certificateRetryDelay, retryAfterOf } from './retry-delay.js';
 import type { CertificateStore } from './certificate-store.js';
 import { RotationRequests } from './rotation-requests.js';
-import { adoptedMessage, bundleFields, causeOf, codeOf, iso, issuedMessage } from './source-log-lines.js';
+import { adoptedMessage, bundleFields, causeOf, iso, issuedMessage } from './source-log-lines.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
 export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
@@ -58,12 +57,16 @@ export class CertificateSource {
   #lastReason: IssueReason = 'initial';
   #keptKey: string | undefined;
   #ensuring: Promise<CertificateBundle> | undefined;
+  readonly #backOffContext: BackOffContext;
 
   constructor(options: CertificateSourceOptions) {
     this.#options = options;
     this.bundle = options.bundle ?? new Latest<CertificateBundle>(sameBundle);
     this.#fingerprint = requestFingerprint(options.config, options.vaultAddress);
     this.#log = options.logger.child({ certificate: options.config.name });
+    const { clock, backoff, random, config } = options;
+    const emit = (event: CertificateEvent) => this.#emit(event);
+    this.#backOffContext = { certificate: config.name, clock, backoff, random, log: this.#log, emit };
   }
 
   /** When the current bundle is due for renewal (ms since the epoch), once there is one. */
@@ -106,7 +109,13 @@ export class CertificateSource {
       } catch (error) {
         if (signal.aborted) return;
         failures++;
-        if (!(await this.#backOff(error, failures, signal))) return;
+        const failed = {
+          error,
+          attempt: failures,
+          reason: this.#lastReason,
+          notAfter: this.bundle.value?.notAfter,
+        };
+        if (!(await backOffAfterFailure(this.#backOffContext, failed, signal))) return;
       }
     }
   }
@@ -212,39 +221,6 @@ export class CertificateSource {
     } catch (error) {
       if (signal.aborted || !wake.aborted) throw error;
       // A forced rotation cut the wait short; the caller obtains now.
-    }
-  }
-
-  /** Waits before the next attempt; false when the signal aborted the wait. */
-  async #backOff(error: unknown, attempt: number, signal: AbortSignal): Promise<boolean> {
-    const { clock, backoff, random, config } = this.#options;
-    const permanent = error instanceof CertificateCheckError;
-    const notAfter = this.bundle.value?.notAfter;
-    const retryAfterMs = retryAfterOf(error);
-    const delay = certificateRetryDelay(
-      { attempt, permanent, policy: backoff, now: clock.now(), notAfter, retryAfterMs },
-      random,
-    );
-    const fields = {
-      error: errorMessage(error),
-      code: codeOf(error),
-      attempt,
-      retry_in_ms: Math.round(delay),
-    };
-    this.#log.error(fields, permanent ? 'certificate rejected' : 'certificate request failed');
-    this.#emit({
-      type: 'failed',
-      certificate: config.name,
-      reason: this.#lastReason,
-      error,
-      retryInMs: delay,
-    });
-    try {
-      await clock.sleep(delay, signal);
-      return true;
-    } catch (sleepError) {
-      if (signal.aborted) return false;
-      throw sleepError;
     }
   }
 
