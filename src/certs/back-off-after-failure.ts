@@ -5,11 +5,9 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
-import { errorMessage } from '../lib/errors.js';
 import { CertificateCheckError } from './cert-errors.js';
 import type { CertificateEvent, IssueReason } from './certificate-events.js';
 import { certificateRetryDelay, retryAfterOf } from './retry-delay.js';
-import { codeOf } from './source-log-lines.js';
 
 /** What backing off needs from its source. */
 export interface BackOffContext {
@@ -50,8 +48,9 @@ export async function backOffAfterFailure(
     { attempt, permanent, policy: backoff, now: clock.now(), notAfter, retryAfterMs: retryAfterOf(error) },
     random,
   );
+  // The raw error: the logger's serializer keeps its type, stable code, status and cause chain.
   log.error(
-    { error: errorMessage(error), code: codeOf(error), attempt, retry_in_ms: Math.round(delay) },
+    { error, attempt, retry_in_ms: Math.round(delay) },
     permanent ? 'certificate rejected' : 'certificate request failed',
   );
   context.emit({

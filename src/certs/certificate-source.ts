@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { CertificateConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
-import { errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
 import { judgeAdoption } from './adoption.js';
 import { backOffAfterFailure, type BackOffContext } from './back-off-after-failure.js';
@@ -16,7 +15,7 @@ import { certificateRenewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
 import type { CertificateStore } from './certificate-store.js';
 import { RotationRequests } from './rotation-requests.js';
-import { adoptedMessage, bundleFields, causeOf, iso, issuedMessage } from './source-log-lines.js';
+import { adoptedMessage, bundleFields, iso, issuedMessage } from './source-log-lines.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
 export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
@@ -185,10 +184,7 @@ export class CertificateSource {
       await store.save(bundle);
     } catch (error) {
       // The certificate is good and the old one may be expiring: use it, and only lose adoption after a restart.
-      this.#log.error(
-        { error: errorMessage(error), cause: causeOf(error) },
-        'certificate not saved to state_dir',
-      );
+      this.#log.error({ error }, 'certificate not saved to state_dir');
     }
     this.#publish(bundle, certificateRenewAt(bundle, renewPolicyOf(config), random));
     this.#log.info(
@@ -233,7 +229,7 @@ export class CertificateSource {
     try {
       this.#options.onEvent?.(event);
     } catch (error) {
-      this.#log.error({ error: errorMessage(error) }, 'certificate event listener failed');
+      this.#log.error({ error }, 'certificate event listener failed');
     }
   }
 
