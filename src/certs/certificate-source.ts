@@ -16,6 +16,7 @@ import { requestFingerprint } from './request-fingerprint.js';
 import type { CertificateStore } from './certificate-store.js';
 import { RotationRequests } from './rotation-requests.js';
 import { adoptedMessage, bundleFields, iso, issuedMessage } from './source-log-lines.js';
+import { sleepUntil } from './wall-clock-wait.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
 export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
@@ -207,13 +208,13 @@ export class CertificateSource {
     // Never renew sooner than the minimum backoff after the last issuance, even if Vault hands out certificates
     // too short to schedule sensibly: that would be a hot loop against Vault.
     const dueAt = Math.max(this.#renewAt ?? 0, (current?.obtainedAt ?? 0) + backoff.minMs);
-    const wait = dueAt - clock.now();
-    if (wait <= 0 || this.#rotations.requested) return;
+    if (dueAt <= clock.now() || this.#rotations.requested) return;
     this.#log.debug({ renew_at: iso(dueAt) }, 'renewal scheduled');
     this.#emit({ type: 'scheduled', certificate: this.#options.config.name, renewAt: dueAt });
     const wake = this.#rotations.wakeSignal;
     try {
-      await clock.sleep(wait, AbortSignal.any([signal, wake]));
+      // In slices, re-reading the clock: a wall clock that jumps past dueAt is noticed within one slice.
+      await sleepUntil(clock, dueAt, AbortSignal.any([signal, wake]));
     } catch (error) {
       if (signal.aborted || !wake.aborted) throw error;
       // A forced rotation cut the wait short; the caller obtains now.
