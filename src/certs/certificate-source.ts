@@ -3,17 +3,16 @@ import type { CertificateConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { Latest } from '../lib/latest.js';
-import { judgeAdoption } from './adoption.js';
 import { backOffAfterFailure, type BackOffContext } from './back-off-after-failure.js';
 import type { CertificateBundle } from './bundle.js';
 import { sameBundle } from './build-bundle.js';
 import type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
-import { keyMatches } from './keys.js';
 import { obtainBundle } from './obtain-bundle.js';
 import type { PkiIssuer } from './pki-issuer.js';
 import { certificateRenewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
 import type { CertificateStore } from './certificate-store.js';
+import { readKeptBundle } from './read-kept-bundle.js';
 import { RotationRequests } from './rotation-requests.js';
 import { adoptedMessage, bundleFields, iso, issuedMessage } from './source-log-lines.js';
 import { sleepUntil } from './wall-clock-wait.js';
@@ -136,28 +135,12 @@ export class CertificateSource {
 
   async #adopt(): Promise<CertificateBundle | undefined> {
     const { config, store, clock, random } = this.#options;
-    const stored = await store.load(config.name);
-    if (stored.status === 'missing') return undefined;
-    if (stored.status === 'invalid') {
-      this.#log.warn({ reason: stored.reason }, 'stored certificate unreadable');
-      return undefined;
-    }
-    const { bundle } = stored;
-    if (keyMatches(bundle.privateKey, config.keyType, config.keyBits)) this.#keptKey = bundle.privateKey;
-    const verdict = judgeAdoption(bundle, {
-      config,
-      fingerprint: this.#fingerprint,
-      now: clock.now(),
-      random,
-    });
-    if (!verdict.adopt) {
-      this.#log.info(
-        { serial: bundle.serialNumber, reason: verdict.reason },
-        'stored certificate not adopted',
-      );
-      return undefined;
-    }
-    this.#publish(bundle, verdict.renewAt);
+    const fingerprint = this.#fingerprint;
+    const kept = await readKeptBundle({ config, store, fingerprint, clock, random, log: this.#log });
+    this.#keptKey = kept.key;
+    if (!kept.adopted) return undefined;
+    const { bundle, renewAt } = kept.adopted;
+    this.#publish(bundle, renewAt);
     this.#log.info(bundleFields(bundle, this.#renewAt), adoptedMessage(bundle, this.#renewAt));
     this.#emit({ type: 'adopted', ...this.#eventFields(bundle) });
     return bundle;
