@@ -2,22 +2,20 @@ import type { Logger } from 'pino';
 import type { CertificateConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
-import { errorMessage } from '../lib/errors.js';
 import { Latest } from '../lib/latest.js';
-import { judgeAdoption } from './adoption.js';
+import { backOffAfterFailure, type BackOffContext } from './back-off-after-failure.js';
 import type { CertificateBundle } from './bundle.js';
 import { sameBundle } from './build-bundle.js';
-import { CertificateCheckError } from './cert-errors.js';
 import type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
-import { keyMatches } from './keys.js';
 import { obtainBundle } from './obtain-bundle.js';
 import type { PkiIssuer } from './pki-issuer.js';
 import { certificateRenewAt, renewPolicyOf } from './renew-schedule.js';
 import { requestFingerprint } from './request-fingerprint.js';
-import { certificateRetryDelay, retryAfterOf } from './retry-delay.js';
 import type { CertificateStore } from './certificate-store.js';
+import { readKeptBundle } from './read-kept-bundle.js';
 import { RotationRequests } from './rotation-requests.js';
-import { adoptedMessage, bundleFields, causeOf, codeOf, iso, issuedMessage } from './source-log-lines.js';
+import { adoptedMessage, bundleFields, iso, issuedMessage } from './source-log-lines.js';
+import { sleepUntil } from './wall-clock-wait.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
 export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
@@ -58,12 +56,16 @@ export class CertificateSource {
   #lastReason: IssueReason = 'initial';
   #keptKey: string | undefined;
   #ensuring: Promise<CertificateBundle> | undefined;
+  readonly #backOffContext: BackOffContext;
 
   constructor(options: CertificateSourceOptions) {
     this.#options = options;
     this.bundle = options.bundle ?? new Latest<CertificateBundle>(sameBundle);
     this.#fingerprint = requestFingerprint(options.config, options.vaultAddress);
     this.#log = options.logger.child({ certificate: options.config.name });
+    const { clock, backoff, random, config } = options;
+    const emit = (event: CertificateEvent) => this.#emit(event);
+    this.#backOffContext = { certificate: config.name, clock, backoff, random, log: this.#log, emit };
   }
 
   /** When the current bundle is due for renewal (ms since the epoch), once there is one. */
@@ -106,7 +108,13 @@ export class CertificateSource {
       } catch (error) {
         if (signal.aborted) return;
         failures++;
-        if (!(await this.#backOff(error, failures, signal))) return;
+        const failed = {
+          error,
+          attempt: failures,
+          reason: this.#lastReason,
+          notAfter: this.bundle.value?.notAfter,
+        };
+        if (!(await backOffAfterFailure(this.#backOffContext, failed, signal))) return;
       }
     }
   }
@@ -127,28 +135,12 @@ export class CertificateSource {
 
   async #adopt(): Promise<CertificateBundle | undefined> {
     const { config, store, clock, random } = this.#options;
-    const stored = await store.load(config.name);
-    if (stored.status === 'missing') return undefined;
-    if (stored.status === 'invalid') {
-      this.#log.warn({ reason: stored.reason }, 'stored certificate unreadable');
-      return undefined;
-    }
-    const { bundle } = stored;
-    if (keyMatches(bundle.privateKey, config.keyType, config.keyBits)) this.#keptKey = bundle.privateKey;
-    const verdict = judgeAdoption(bundle, {
-      config,
-      fingerprint: this.#fingerprint,
-      now: clock.now(),
-      random,
-    });
-    if (!verdict.adopt) {
-      this.#log.info(
-        { serial: bundle.serialNumber, reason: verdict.reason },
-        'stored certificate not adopted',
-      );
-      return undefined;
-    }
-    this.#publish(bundle, verdict.renewAt);
+    const fingerprint = this.#fingerprint;
+    const kept = await readKeptBundle({ config, store, fingerprint, clock, random, log: this.#log });
+    this.#keptKey = kept.key;
+    if (!kept.adopted) return undefined;
+    const { bundle, renewAt } = kept.adopted;
+    this.#publish(bundle, renewAt);
     this.#log.info(bundleFields(bundle, this.#renewAt), adoptedMessage(bundle, this.#renewAt));
     this.#emit({ type: 'adopted', ...this.#eventFields(bundle) });
     return bundle;
@@ -176,10 +168,7 @@ export class CertificateSource {
       await store.save(bundle);
     } catch (error) {
       // The certificate is good and the old one may be expiring: use it, and only lose adoption after a restart.
-      this.#log.error(
-        { error: errorMessage(error), cause: causeOf(error) },
-        'certificate not saved to state_dir',
-      );
+      this.#log.error({ error }, 'certificate not saved to state_dir');
     }
     this.#publish(bundle, certificateRenewAt(bundle, renewPolicyOf(config), random));
     this.#log.info(
@@ -202,49 +191,16 @@ export class CertificateSource {
     // Never renew sooner than the minimum backoff after the last issuance, even if Vault hands out certificates
     // too short to schedule sensibly: that would be a hot loop against Vault.
     const dueAt = Math.max(this.#renewAt ?? 0, (current?.obtainedAt ?? 0) + backoff.minMs);
-    const wait = dueAt - clock.now();
-    if (wait <= 0 || this.#rotations.requested) return;
+    if (dueAt <= clock.now() || this.#rotations.requested) return;
     this.#log.debug({ renew_at: iso(dueAt) }, 'renewal scheduled');
     this.#emit({ type: 'scheduled', certificate: this.#options.config.name, renewAt: dueAt });
     const wake = this.#rotations.wakeSignal;
     try {
-      await clock.sleep(wait, AbortSignal.any([signal, wake]));
+      // In slices, re-reading the clock: a wall clock that jumps past dueAt is noticed within one slice.
+      await sleepUntil(clock, dueAt, AbortSignal.any([signal, wake]));
     } catch (error) {
       if (signal.aborted || !wake.aborted) throw error;
       // A forced rotation cut the wait short; the caller obtains now.
-    }
-  }
-
-  /** Waits before the next attempt; false when the signal aborted the wait. */
-  async #backOff(error: unknown, attempt: number, signal: AbortSignal): Promise<boolean> {
-    const { clock, backoff, random, config } = this.#options;
-    const permanent = error instanceof CertificateCheckError;
-    const notAfter = this.bundle.value?.notAfter;
-    const retryAfterMs = retryAfterOf(error);
-    const delay = certificateRetryDelay(
-      { attempt, permanent, policy: backoff, now: clock.now(), notAfter, retryAfterMs },
-      random,
-    );
-    const fields = {
-      error: errorMessage(error),
-      code: codeOf(error),
-      attempt,
-      retry_in_ms: Math.round(delay),
-    };
-    this.#log.error(fields, permanent ? 'certificate rejected' : 'certificate request failed');
-    this.#emit({
-      type: 'failed',
-      certificate: config.name,
-      reason: this.#lastReason,
-      error,
-      retryInMs: delay,
-    });
-    try {
-      await clock.sleep(delay, signal);
-      return true;
-    } catch (sleepError) {
-      if (signal.aborted) return false;
-      throw sleepError;
     }
   }
 
@@ -257,7 +213,7 @@ export class CertificateSource {
     try {
       this.#options.onEvent?.(event);
     } catch (error) {
-      this.#log.error({ error: errorMessage(error) }, 'certificate event listener failed');
+      this.#log.error({ error }, 'certificate event listener failed');
     }
   }
 

@@ -1,7 +1,6 @@
 // What a certificate source says in the log: one line per bundle that says what changed, in words a person reads
 // (`certificate web renewed: serial A → B, not after …, next renewal …`), with the same facts as fields.
 
-import { errorMessage } from '../lib/errors.js';
 import type { CertificateBundle } from './bundle.js';
 import type { IssueReason } from './certificate-events.js';
 
@@ -35,13 +34,4 @@ function dates(bundle: CertificateBundle, renewAt: number | undefined): string {
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-export function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
-export function causeOf(error: unknown): string | undefined {
-  return error instanceof Error && error.cause !== undefined ? errorMessage(error.cause) : undefined;
 }

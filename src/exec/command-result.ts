@@ -6,8 +6,11 @@ export interface CommandResult {
   readonly timedOut: boolean;
   /** The pass's signal aborted it (the agent is stopping). */
   readonly aborted: boolean;
-  /** It could not be started at all (not found, not executable). */
-  readonly failedToStart: boolean;
+  /**
+   * Why it could not be started at all (not found, not executable; for exec.signal, no process to signal), or
+   * undefined when it ran.
+   */
+  readonly startError: string | undefined;
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;

@@ -2,8 +2,12 @@ import type { Logger } from 'pino';
 import type { CommandSpec } from '../config/runtime-config.js';
 import type { CommandContext } from './child-env.js';
 import { childEnvironment } from './child-env.js';
-import type { CommandResult, CommandRunner } from './run-command.js';
-import { describeCommand, succeeded } from './run-command.js';
+import type { CommandFailure } from './command-failure.js';
+import { describeFailure, failureOf } from './command-failure.js';
+import type { CommandRunner } from './run-command.js';
+import { describeCommand } from './run-command.js';
+
+export type { CommandFailure } from './command-failure.js';
 
 /** A check or command due in a pass, with what changed for it. Identical specs are merged into one. */
 export interface DueCommand {
@@ -22,11 +26,18 @@ export interface CommandOutcome {
   readonly spec: CommandSpec;
   /** The command in a short human form, for logs and status. */
   readonly command: string;
+  /** The `result` label of certagent_command_runs_total, derived from `failure`. */
   readonly result: 'success' | 'failure' | 'timeout';
   readonly exitCode: number | undefined;
   readonly durationMs: number;
-  /** A short sentence saying how a failed run ended (undefined on success). */
-  readonly failure?: string;
+  /** How a failed run ended (undefined on success); describeOutcome puts it in words. */
+  readonly failure?: CommandFailure;
+}
+
+/** `check nginx -t exited with 1`, `command systemctl reload nginx succeeded`: one outcome for logs and status. */
+export function describeOutcome(outcome: CommandOutcome): string {
+  const how = outcome.failure === undefined ? 'succeeded' : describeFailure(outcome.failure);
+  return `${outcome.kind} ${outcome.command} ${how}`;
 }
 
 /** What a stage is run with. */
@@ -66,18 +77,18 @@ export function mergeDue(commands: readonly DueCommand[]): DueCommand[] {
 }
 
 /**
- * Runs the checks of a pass in order and stops at the first failure (its sentence is returned): the files are
+ * Runs the checks of a pass in order and stops at the first failure (its outcome is returned): the files are
  * bad and will be rolled back, so nothing after it matters.
  */
 export async function runChecks(
   checks: readonly DueCommand[],
   options: StageOptions,
   outcomes: CommandOutcome[],
-): Promise<string | undefined> {
+): Promise<CommandOutcome | undefined> {
   for (const check of checks) {
     const outcome = await runOne(check, options);
     outcomes.push(outcome);
-    if (outcome.failure !== undefined) return outcome.failure;
+    if (outcome.failure !== undefined) return outcome;
   }
   return undefined;
 }
@@ -112,34 +123,30 @@ async function runOne(due: DueCommand, options: StageOptions): Promise<CommandOu
     signal: options.signal,
     env: childEnvironment(options.env, context),
   });
-  const ok = succeeded(result);
-  const command = describeCommand(due.spec);
+  const failure = failureOf(result, due.timeoutMs);
   const outcome: CommandOutcome = {
     kind: due.kind,
     spec: due.spec,
-    command,
-    result: ok ? 'success' : result.timedOut ? 'timeout' : 'failure',
+    command: describeCommand(due.spec),
+    result: failure === undefined ? 'success' : failure.reason === 'timeout' ? 'timeout' : 'failure',
     exitCode: result.exitCode,
     durationMs: Math.round(result.durationMs),
-    ...(ok ? {} : { failure: `${due.kind} ${command} ${howItEnded(result)}` }),
+    ...(failure === undefined ? {} : { failure }),
   };
   const fields = {
     kind: due.kind,
-    command,
+    command: outcome.command,
     exit_code: result.exitCode,
     duration_ms: outcome.durationMs,
     stdout: result.stdout || undefined,
     stderr: result.stderr || undefined,
     signal: result.signal,
   };
-  if (ok) options.logger.info(fields, `${due.kind} succeeded`);
-  else options.logger.warn({ ...fields, timed_out: result.timedOut }, `${due.kind} failed`);
+  if (failure === undefined) options.logger.info(fields, `${due.kind} succeeded`);
+  else {
+    const words = describeFailure(failure);
+    const why = { reason: failure.reason, failure: words, timed_out: failure.reason === 'timeout' };
+    options.logger.warn({ ...fields, ...why }, `${due.kind} failed`);
+  }
   return outcome;
-}
-
-function howItEnded(result: CommandResult): string {
-  if (result.timedOut) return 'timed out';
-  if (result.aborted) return 'was stopped: the agent is stopping';
-  if (result.failedToStart) return 'could not be started';
-  return `exited with ${result.exitCode ?? result.signal ?? 'an error'}`;
 }

@@ -61,7 +61,7 @@ export const runCommand: CommandRunner = async (spec, options) => {
       signal: result.signal,
       timedOut,
       aborted,
-      failedToStart: result.failed && result.exitCode === undefined && !stopper.reason && !result.signal,
+      startError: startErrorOf(result, stopper.reason),
       stdout: truncate(String(result.stdout ?? '')),
       stderr: truncate(String(result.stderr ?? '')),
       durationMs: performance.now() - started,
@@ -121,6 +121,17 @@ function groupStopper(
       for (const timer of timers) clearTimeout(timer);
     },
   };
+}
+
+// A run that failed without an exit code, a signal or our own stop never started: execa says why (`spawn
+// /usr/sbin/nginx ENOENT`).
+function startErrorOf(
+  result: { failed: boolean; exitCode?: number; signal?: string; originalMessage?: string },
+  stoppedFor: Stopper['reason'],
+): string | undefined {
+  if (!result.failed || result.exitCode !== undefined || result.signal !== undefined || stoppedFor)
+    return undefined;
+  return result.originalMessage ?? 'it could not be started';
 }
 
 /** Whether a command run counts as a success. */

@@ -39,9 +39,9 @@ export async function signalPidFile(target: SignalTarget, deps: SignalDeps = SYS
     signal: undefined,
     timedOut: false,
     aborted: false,
-    failedToStart: problem !== undefined,
+    startError: problem,
     stdout: '',
-    stderr: problem ?? '',
+    stderr: '',
     durationMs: performance.now() - started,
   });
   let text: string;

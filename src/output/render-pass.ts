@@ -3,7 +3,7 @@ import type { CertificateBundle } from '../certs/bundle.js';
 import type { CertificateTimes } from '../certs/renew-schedule.js';
 import type { TemplateConfig } from '../config/runtime-config.js';
 import type { CommandOutcome, DueCommand } from '../exec/command-stage.js';
-import { mergeDue, runChecks, runCommands } from '../exec/command-stage.js';
+import { describeOutcome, mergeDue, runChecks, runCommands } from '../exec/command-stage.js';
 import type { CommandRunner } from '../exec/run-command.js';
 import { runCommand as defaultRunner } from '../exec/run-command.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
@@ -118,7 +118,9 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
     logger,
     env: input.env ?? process.env,
   };
-  const failure = writeError ?? (await runChecks(dueOf('check', changed), stage, commands));
+  const failedCheck =
+    writeError === undefined ? await runChecks(dueOf('check', changed), stage, commands) : undefined;
+  const failure = writeError ?? (failedCheck && describeOutcome(failedCheck));
   let restored = new Set<PlannedFile>();
   let restoredGroups = new Set<string>();
   if (failure !== undefined) {
@@ -152,7 +154,9 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   const list = templates.map((template) => outcomes.get(template)!);
   const problems = [
     ...list.filter((entry) => entry.result === 'error').map((e) => `${e.destination}: ${e.error}`),
-    ...commands.filter((c) => c.kind === 'command' && c.failure).map((c) => `${c.failure}; will retry`),
+    ...commands
+      .filter((c) => c.kind === 'command' && c.failure !== undefined)
+      .map((c) => `${describeOutcome(c)}; will retry`),
   ];
   if (failure === undefined && pendingCommands.length > 0) {
     logger.warn(

@@ -39,6 +39,6 @@ describe('clock jump', () => {
       );
       expect(renewed).toBeDefined();
     },
-    { timeoutMs: 60_000, pendingFix: 'not in issue 7: renewal timers do not notice a wall-clock jump' },
+    { timeoutMs: 60_000 },
   );
 });

@@ -24,7 +24,7 @@ describe('CertificateSource.rotate', () => {
     const h = harness(ca);
     const running = h.source.run(signal());
     const first = await h.events.waitFor('issued');
-    const wakeAt = await h.clock.nextSleep();
+    const wakeAt = (await h.events.waitFor('scheduled')).renewAt;
     const rotated = await h.source.rotate();
     expect(h.clock.now()).toBeLessThan(wakeAt);
     expect(h.issuer.calls).toHaveLength(2);
@@ -35,7 +35,7 @@ describe('CertificateSource.rotate', () => {
       `certificate web rotated: serial ${first.serialNumber} → ${rotated.serialNumber}, not after `,
     );
     // The next renewal is scheduled from the rotated certificate, not the old one.
-    expect(await h.clock.nextSleep()).toBe(h.source.renewAt);
+    expect((await h.events.waitFor('scheduled', 2)).renewAt).toBe(h.source.renewAt);
     expect(h.source.renewAt).toBeGreaterThan(wakeAt - 1);
     controllers[0]?.abort();
     await running;

@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateCheckError } from '../../../src/certs/cert-errors.js';
 import { generatePrivateKey } from '../../../src/certs/keys.js';
+import { WALL_CLOCK_SLICE_MS } from '../../../src/certs/wall-clock-wait.js';
 import { createTestCa, issueLeaf, type TestCa } from '../../helpers/test-ca.js';
 import { CONFIG, harness } from './support/source-harness.js';
 
@@ -168,10 +169,13 @@ describe('CertificateSource.run', () => {
     const running = h.source.run(signal());
     const first = (await h.events.waitFor('issued')).serialNumber;
     const firstKey = h.source.bundle.value?.privateKey;
-    const wakeAt = await h.clock.nextSleep();
+    const wakeAt = (await h.events.waitFor('scheduled')).renewAt;
     expect(wakeAt).toBe(h.source.renewAt);
     expect(h.events.of('scheduled')).toEqual([{ type: 'scheduled', certificate: 'web', renewAt: wakeAt }]);
+    // The wait is sliced (a wall-clock jump is noticed within a slice): no single timer runs until renewAt.
+    expect(await h.clock.nextSleep()).toBe(h.clock.now() + WALL_CLOCK_SLICE_MS);
     h.clock.advanceTo(wakeAt - 1);
+    expect(await h.clock.nextSleep()).toBe(wakeAt);
     expect(h.issuer.calls).toHaveLength(1);
     h.clock.advanceTo(wakeAt);
     const second = await h.events.waitFor('issued', 2);
@@ -206,7 +210,7 @@ describe('CertificateSource.run', () => {
     await h.events.waitFor('issued');
     const old = h.source.bundle.value;
     h.issuer.faults.push(...Array.from({ length: 20 }, () => new Error('connection reset')));
-    h.clock.advanceTo(await h.clock.nextSleep());
+    h.clock.advanceTo((await h.events.waitFor('scheduled')).renewAt);
     const delays: number[] = [];
     const caps: number[] = [];
     for (let attempt = 1; attempt <= 12; attempt++) {
@@ -240,7 +244,9 @@ describe('CertificateSource.run', () => {
     h.clock.advanceTo(await h.clock.nextSleep());
     await h.events.waitFor('issued');
     expect(h.issuer.calls).toHaveLength(3);
-    expect(await h.clock.nextSleep()).toBe(h.source.renewAt);
+    // Back to waiting for the renewal, not for another retry.
+    expect((await h.events.waitFor('scheduled')).renewAt).toBe(h.source.renewAt);
+    expect(await h.clock.nextSleep()).toBe(h.clock.now() + WALL_CLOCK_SLICE_MS);
     controllers[0]?.abort();
     await running;
   });

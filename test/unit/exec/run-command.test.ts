@@ -128,7 +128,7 @@ describe('runCommand', () => {
 
   it('reports a command that cannot start instead of throwing', async () => {
     const result = await runCommand({ argv: ['/nonexistent/reload'] }, { timeoutMs: 1000 });
-    expect(result.failedToStart).toBe(true);
+    expect(result.startError).toBe('spawn /nonexistent/reload ENOENT');
     expect(result.exitCode).toBeUndefined();
   });
 

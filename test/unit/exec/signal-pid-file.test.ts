@@ -69,8 +69,10 @@ describe('exec.signal through runCommand', () => {
     await writeFile(pidFile, `${child.pid}\n`);
     const result = await runCommand({ signal: { pidFile, signal: 'SIGHUP' } }, { timeoutMs: 5_000 });
     expect(succeeded(result)).toBe(false);
-    expect(result).toMatchObject({ failedToStart: true, exitCode: undefined });
-    expect(result.stderr).toBe(`stale pid file ${pidFile}: no process ${child.pid}`);
+    expect(result).toMatchObject({
+      startError: `stale pid file ${pidFile}: no process ${child.pid}`,
+      exitCode: undefined,
+    });
   });
 });
 
@@ -101,20 +103,19 @@ describe('signalPidFile', () => {
   ])('refuses %s: %s', async (contents, message) => {
     sent.length = 0;
     const result = await signalPidFile(target, deps(contents));
-    expect(result.stderr).toBe(message);
-    expect(result.failedToStart).toBe(true);
+    expect(result.startError).toBe(message);
     expect(sent).toEqual([]);
   });
 
   it('names a process it may not signal', async () => {
     const result = await signalPidFile(target, deps('77\n', errno('EPERM')));
-    expect(result.stderr).toBe('not permitted to send SIGHUP to process 77');
+    expect(result.startError).toBe('not permitted to send SIGHUP to process 77');
   });
 
   it('sends the signal to the pid it read', async () => {
     sent.length = 0;
     const result = await signalPidFile(target, deps(' 77\n'));
-    expect([result.exitCode, result.stderr]).toEqual([0, '']);
+    expect([result.exitCode, result.startError]).toEqual([0, undefined]);
     expect(sent).toEqual([[77, 'SIGHUP']]);
   });
 

@@ -1,5 +1,6 @@
 import type { CertificateBundle } from '../../../../src/certs/bundle.js';
 import type { CertificateStore, StoredBundleResult } from '../../../../src/certs/certificate-store.js';
+import { StateSaveError } from '../../../../src/certs/cert-errors.js';
 
 /** A CertificateStore in memory, counting saves; `failSaves` makes save throw like a full disk. */
 export class MemoryStore implements CertificateStore {
@@ -16,7 +17,13 @@ export class MemoryStore implements CertificateStore {
   }
 
   async save(bundle: CertificateBundle): Promise<void> {
-    if (this.failSaves) throw new Error('ENOSPC');
+    if (this.failSaves) {
+      // As the state store reports a full disk: its own error, with the file system's as the cause.
+      const full = Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      throw new StateSaveError(`could not save certificate ${bundle.name} to the state directory`, {
+        cause: full,
+      });
+    }
     this.saves++;
     this.bundles.set(bundle.name, bundle);
   }

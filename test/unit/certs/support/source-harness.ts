@@ -6,6 +6,7 @@ import {
   type CertificateSourceOptions,
 } from '../../../../src/certs/certificate-source.js';
 import type { CertificateConfig } from '../../../../src/config/runtime-config.js';
+import { serializeError } from '../../../../src/telemetry/serialize-error.js';
 import type { TestCa } from '../../../helpers/test-ca.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeIssuer } from './fake-issuer.js';
@@ -90,7 +91,8 @@ export function harness(
     clock,
     random: () => 0,
     backoff: { minMs: 1_000, maxMs: 300_000 },
-    logger: pino({ level: 'debug' }, sink),
+    // The agent's error serializer (telemetry/logger.ts), so tests see errors as the log shows them.
+    logger: pino({ level: 'debug', serializers: { error: serializeError } }, sink),
     onEvent: events.listener,
     ...overrides,
   });

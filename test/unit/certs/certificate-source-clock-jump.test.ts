@@ -1,0 +1,44 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WALL_CLOCK_SLICE_MS } from '../../../src/certs/wall-clock-wait.js';
+import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
+import { FakeClock } from './support/fake-clock.js';
+import { FakeIssuer } from './support/fake-issuer.js';
+import { JumpingClock } from './support/jumping-clock.js';
+import { harness } from './support/source-harness.js';
+
+// The wall clock jumps forward while a source waits for its renewal (a VM resumed from suspend, an NTP step):
+// timers keep running their length, so only a source that reads the clock again notices the renewal is due.
+
+let ca: TestCa;
+const controller = new AbortController();
+
+beforeAll(async () => {
+  ca = await createTestCa();
+});
+
+afterEach(() => controller.abort());
+
+describe('CertificateSource.run and a wall clock that jumps', () => {
+  it('renews within one slice of timer time when the clock jumps past the renewal time', async () => {
+    const timers = new FakeClock();
+    const clock = new JumpingClock(timers);
+    const h = harness(ca, { clock }, { clock: timers, issuer: new FakeIssuer(ca, () => clock.now()) });
+    const running = h.source.run(controller.signal);
+    const first = await h.events.waitFor('issued');
+    await timers.nextSleep();
+    const waitingSince = timers.now();
+    // A 1-hour certificate due at about 40 minutes: 50 minutes on is past renewAt, 10 minutes before notAfter.
+    clock.jump(50 * 60_000);
+    expect(clock.now()).toBeGreaterThan(first.renewAt);
+    expect(clock.now()).toBeLessThan(first.notAfter);
+    timers.advance(WALL_CLOCK_SLICE_MS);
+    // Either the renewal's next wait (renewed) or the old, 40-minute timer still running (not noticed).
+    await timers.nextSleep();
+    expect(h.issuer.calls).toHaveLength(2);
+    expect(h.events.of('issued')[1]).toMatchObject({ reason: 'renewal', previousSerial: first.serialNumber });
+    expect(timers.now() - waitingSince).toBe(WALL_CLOCK_SLICE_MS);
+    expect(h.source.renewAt).toBeGreaterThan(clock.now());
+    controller.abort();
+    await running;
+  });
+});
