@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock.js';
+import { sleepUntil } from '../lib/sleep-until.js';
 
 /**
  * Lets outside events (a token file changed, a consumer got a 403) cut a timed wait short. An event that arrives
@@ -31,8 +32,11 @@ export class WakeUp<R extends string> {
     try {
       const woken = new Promise<R>((resolve) => (this.#resolve = resolve));
       const waits: Promise<R | 'timeout'>[] = [woken];
+      // In wall-clock slices: a token renewal due in 30 min must not sleep through a suspend that used them up.
       if (Number.isFinite(ms))
-        waits.push(clock.sleep(Math.max(0, ms), inner.signal).then(() => 'timeout' as const));
+        waits.push(
+          sleepUntil(clock, clock.now() + Math.max(0, ms), inner.signal).then(() => 'timeout' as const),
+        );
       const aborted = new Promise<never>((_, reject) => {
         if (inner.signal.aborted) reject(inner.signal.reason);
         inner.signal.addEventListener('abort', () => reject(inner.signal.reason), { once: true });

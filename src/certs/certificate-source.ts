@@ -15,7 +15,7 @@ import type { CertificateStore } from './certificate-store.js';
 import { readKeptBundle } from './read-kept-bundle.js';
 import { RotationRequests } from './rotation-requests.js';
 import { adoptedMessage, bundleFields, iso, issuedMessage } from './source-log-lines.js';
-import { sleepUntil } from './wall-clock-wait.js';
+import { sleepUntil } from '../lib/sleep-until.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
 export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';

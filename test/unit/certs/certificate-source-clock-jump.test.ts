@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WALL_CLOCK_SLICE_MS } from '../../../src/certs/wall-clock-wait.js';
+import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
 import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
 import { FakeClock } from './support/fake-clock.js';
 import { FakeIssuer } from './support/fake-issuer.js';

@@ -2,7 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateCheckError } from '../../../src/certs/cert-errors.js';
 import { generatePrivateKey } from '../../../src/certs/keys.js';
-import { WALL_CLOCK_SLICE_MS } from '../../../src/certs/wall-clock-wait.js';
+import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
 import { createTestCa, issueLeaf, type TestCa } from '../../helpers/test-ca.js';
 import { CONFIG, harness } from './support/source-harness.js';
 

@@ -1,9 +1,9 @@
-// Waiting for a moment on the wall clock (a renewal time) with timers, which measure elapsed (monotonic) time:
-// when the wall clock jumps forward (a VM resumed from suspend, an NTP step), one long timer still runs its full
-// length and the renewal time (perhaps notAfter too) passes unnoticed. Waiting in short slices and reading the
-// clock again after each notices a jump within one slice.
+// Waiting for a moment on the wall clock (a certificate or token renewal) with timers, which measure elapsed
+// (monotonic) time: when the wall clock jumps forward (a VM resumed from suspend, an NTP step), one long timer still
+// runs its full length and the renewal time (perhaps notAfter too) passes unnoticed. Waiting in short slices and
+// reading the clock again after each notices a jump within one slice.
 
-import type { Clock } from '../lib/clock.js';
+import type { Clock } from './clock.js';
 
 /**
  * The longest single timer while waiting for a wall-clock moment, so a jump is noticed within this long. Half a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sleepUntil, WALL_CLOCK_SLICE_MS } from '../../../src/certs/wall-clock-wait.js';
-import { FakeClock } from './support/fake-clock.js';
-import { JumpingClock } from './support/jumping-clock.js';
+import { sleepUntil, WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
+import { FakeClock } from '../certs/support/fake-clock.js';
+import { JumpingClock } from '../certs/support/jumping-clock.js';
 
 /** Whether the promise has settled, once every pending continuation has run. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
