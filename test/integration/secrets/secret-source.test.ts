@@ -7,7 +7,7 @@ import { detectKvMount, readKvSecret } from '../../../src/vault/kv-api.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
-import { FakeClock } from '../../unit/certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const server = useDevServer();
 const silent = pino({ level: 'silent' });

@@ -7,7 +7,7 @@ import {
 } from '../../../../src/certs/certificate-source.js';
 import type { CertificateConfig } from '../../../../src/config/runtime-config.js';
 import type { TestCa } from '../../../helpers/test-ca.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeIssuer } from './fake-issuer.js';
 import { MemoryStore } from './memory-store.js';
 
