@@ -1,3 +1,4 @@
+import type { DevClock } from '../../src/dev-server/types.js';
 import type { Clock } from '../../src/lib/clock.js';
 
 interface Sleeper {
@@ -6,16 +7,23 @@ interface Sleeper {
 }
 
 /**
- * A clock that moves only when the test says so. Sleeps wait until `advanceTo` passes their wake time; a test
- * learns that the code under test has started waiting through `nextSleep`, so nothing needs a real sleep.
+ * The one fake clock of the tests. Time moves only when the test says so: sleeps wait until `advanceTo` passes
+ * their wake time, and a test learns that the code under test has started waiting through `nextSleep`,
+ * `waitForSleeps` or `waitForPending`, so nothing needs a real sleep or a real-time poll.
+ *
+ * It is the agent's `Clock` and the dev server's `DevClock` at once, so an agent and an in-process dev server can
+ * share it and agree on when a token or certificate expires. The dev server's clock type stays its own (it must
+ * not depend on the agent): this class satisfies both structurally.
  */
-export class FakeClock implements Clock {
+export class FakeClock implements Clock, DevClock {
   #now: number;
   #sleepers: Sleeper[] = [];
+  /** Woken (and dropped) on every change: a sleep asked for, a sleep woken or aborted. */
   #watchers: (() => void)[] = [];
   /** Every wait asked for, in ms, in order. */
   readonly requested: number[] = [];
 
+  /** Starts at `start` ms since the epoch; the default is off the second on purpose, to catch rounding. */
   constructor(start = Date.UTC(2030, 0, 1, 0, 0, 0, 250)) {
     this.#now = start;
   }
@@ -27,7 +35,10 @@ export class FakeClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.requested.push(ms);
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+      if (signal?.aborted) {
+        this.#changed();
+        return reject(signal.reason);
+      }
       const sleeper: Sleeper = {
         wakeAt: this.#now + Math.max(0, ms),
         resolve: () => {
@@ -38,10 +49,11 @@ export class FakeClock implements Clock {
       const onAbort = (): void => {
         this.#sleepers = this.#sleepers.filter((entry) => entry !== sleeper);
         reject(signal?.reason);
+        this.#changed();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#sleepers.push(sleeper);
-      for (const watch of this.#watchers.splice(0)) watch();
+      this.#changed();
     });
   }
 
@@ -52,20 +64,46 @@ export class FakeClock implements Clock {
 
   /** Resolves with the earliest wake time once at least one sleep is waiting (at once if one already is). */
   async nextSleep(): Promise<number> {
-    while (this.#sleepers.length === 0) await new Promise<void>((resolve) => this.#watchers.push(resolve));
+    // Read in the same turn as the check: an await in between could let the sleep be aborted, leaving none.
+    while (this.#sleepers.length === 0) await this.#nextChange();
     return Math.min(...this.#sleepers.map((sleeper) => sleeper.wakeAt));
+  }
+
+  /** Resolves once at least `count` sleeps are waiting at the same time (several parts asleep on one clock). */
+  waitForPending(count = 1): Promise<void> {
+    return this.#until(() => this.#sleepers.length >= count);
+  }
+
+  /** Resolves once `count` sleeps have been asked for in all, since the clock was made (see `requested`). */
+  waitForSleeps(count: number): Promise<void> {
+    return this.#until(() => this.requested.length >= count);
   }
 
   /** Moves time to `ms` (never backwards) and wakes every sleep due by then. */
   advanceTo(ms: number): void {
     this.#now = Math.max(this.#now, ms);
     const due = this.#sleepers.filter((sleeper) => sleeper.wakeAt <= this.#now);
+    if (due.length === 0) return;
     this.#sleepers = this.#sleepers.filter((sleeper) => sleeper.wakeAt > this.#now);
     for (const sleeper of due) sleeper.resolve();
+    this.#changed();
   }
 
-  /** Moves time forward by `ms`. */
+  /** Moves time forward by `ms` (milliseconds, as everything on this clock). */
   advance(ms: number): void {
     this.advanceTo(this.#now + ms);
+  }
+
+  /** Resolves once `done()` holds, checking it on every change of the sleepers rather than on a timer. */
+  async #until(done: () => boolean): Promise<void> {
+    while (!done()) await this.#nextChange();
+  }
+
+  #nextChange(): Promise<void> {
+    return new Promise<void>((resolve) => this.#watchers.push(resolve));
+  }
+
+  #changed(): void {
+    for (const watch of this.#watchers.splice(0)) watch();
   }
 }
