@@ -67,6 +67,17 @@ describe('FakeClock', () => {
     expect(await clock.nextSleep()).toBe(START + 2000);
   });
 
+  it('nextSleep(withinMs) ignores sleeps due later, and waits for one due within the horizon', async () => {
+    const clock = new FakeClock(START);
+    void clock.sleep(3_600_000);
+    const soon = clock.nextSleep(30_000);
+    expect(await settled(soon)).toBe(false);
+    void clock.sleep(30_001);
+    expect(await settled(soon)).toBe(false);
+    void clock.sleep(29_000);
+    expect(await soon).toBe(START + 29_000);
+  });
+
   it('nextSleep answers from the sleeps waiting when it is called, even if one is aborted right after', async () => {
     // The token lifecycle aborts its sleep when woken early; a test that asked for the wake time first must get it.
     const clock = new FakeClock(START);

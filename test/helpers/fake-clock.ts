@@ -62,11 +62,17 @@ export class FakeClock implements Clock, DevClock {
     return this.#sleepers.length;
   }
 
-  /** Resolves with the earliest wake time once at least one sleep is waiting (at once if one already is). */
-  async nextSleep(): Promise<number> {
+  /**
+   * Resolves with the earliest wake time once a sleep is waiting (at once if one already is). With `withinMs`,
+   * only a sleep due within that many ms of now counts: in a whole agent, where a certificate sleeps until its
+   * renewal hours away, `nextSleep(30_000)` waits for the render loop's retry without skipping to the renewal.
+   */
+  async nextSleep(withinMs = Number.POSITIVE_INFINITY): Promise<number> {
+    const due = (): number[] =>
+      this.#sleepers.map((sleeper) => sleeper.wakeAt).filter((wakeAt) => wakeAt - this.#now <= withinMs);
     // Read in the same turn as the check: an await in between could let the sleep be aborted, leaving none.
-    while (this.#sleepers.length === 0) await this.#nextChange();
-    return Math.min(...this.#sleepers.map((sleeper) => sleeper.wakeAt));
+    while (due().length === 0) await this.#nextChange();
+    return Math.min(...due());
   }
 
   /** Resolves once at least `count` sleeps are waiting at the same time (several parts asleep on one clock). */
