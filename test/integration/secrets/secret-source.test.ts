@@ -99,24 +99,24 @@ describe('SecretSource', () => {
 
       // Unchanged: read again, nothing published.
       clock.advance(66_000);
-      await waitForSleeps(clock, 2);
+      await clock.waitForSleeps(2);
       expect(source.value.version).toBe(1);
 
       await writeV2('source/db', { password: 'kv-password-two' });
       clock.advance(66_000);
-      await waitForSleeps(clock, 3);
+      await clock.waitForSleeps(3);
       expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
       expect(source.value.version).toBe(2);
 
       // A failing read keeps the last good value and retries with backoff.
       server().faults.add({ pathPrefix: 'secret/data/source/db', status: 500, count: 1 });
       clock.advance(66_000);
-      await waitForSleeps(clock, 4);
+      await clock.waitForSleeps(4);
       expect(source.lastError).toMatch(/500/);
       expect(clock.requested.at(-1)).toBeLessThanOrEqual(1000);
       expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
       clock.advance(1000);
-      await waitForSleeps(clock, 5);
+      await clock.waitForSleeps(5);
       expect(source.lastError).toBeUndefined();
       expect(invalid).toEqual([]);
     } finally {
@@ -155,9 +155,3 @@ describe('SecretSource', () => {
     }
   });
 });
-
-/** Waits until the source has asked for its `count`-th sleep (it is then idle until the clock moves). */
-async function waitForSleeps(clock: FakeClock, count: number): Promise<void> {
-  while (clock.requested.length < count)
-    await clock.nextSleep().then(() => new Promise((r) => setImmediate(r)));
-}
