@@ -32,7 +32,9 @@ export class LogLines {
   /**
    * Resolves with `probe`'s first answer that is not undefined or false, checking now and again after every new
    * line; fails after `timeoutMs` naming `what`. A probe may read files or metrics: a line that arrives while it
-   * runs makes it run again, so no line is missed.
+   * runs makes it run again, so no line is missed. The probe runs in a microtask after the line, so it also sees
+   * what the code under test changes synchronously right after logging (a certificate source logs a failure,
+   * then reports it to the health state).
    */
   async until<T>(
     probe: () => T | undefined | false | Promise<T | undefined | false>,
