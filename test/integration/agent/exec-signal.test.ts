@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useDevServer } from '../../helpers/dev-server.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { waitForFile } from '../../helpers/file-watch.js';
 import type { AgentHarness } from './agent-harness.js';
@@ -55,7 +56,7 @@ templates:
     // The failed pass left the render loop asleep on its backoff (the certificate's renewal is an hour away):
     // waking it is the retry that finds the consumer.
     const retries = h.lines.filter((line) => line.msg === 'retrying the render pass').length;
-    clock.advanceTo(await clock.nextSleep(30_000));
+    clock.advanceTo(await withDeadline(clock.nextSleep(30_000), 10_000, 'the render retry'));
     const log = await waitForFile(join(dir, 'signals.log'), 'the consumer to be signalled on the retry');
     expect(log).toBe('SIGHUP\n');
     expect(h.lines.filter((line) => line.msg === 'retrying the render pass')).toHaveLength(retries + 1);
