@@ -27,13 +27,17 @@ export async function withDevServer<T>(
 
 /**
  * Registers hooks that start a dev server before the tests of the enclosing describe (once, or before each test)
- * and close it after. Returns an accessor for the running server.
+ * and close it after. Returns an accessor for the running server. Options may be a function, called at each
+ * start, so each test can give its server a fresh FakeClock that it then shares with the agent under test.
  */
-export function useDevServer(options: DevServerOptions = {}, scope: 'all' | 'each' = 'all'): () => DevServer {
+export function useDevServer(
+  options: DevServerOptions | (() => DevServerOptions) = {},
+  scope: 'all' | 'each' = 'all',
+): () => DevServer {
   let server: DevServer | undefined;
   const [before, after] = scope === 'all' ? [beforeAll, afterAll] : [beforeEach, afterEach];
   before(async () => {
-    server = await startTestDevServer(options);
+    server = await startTestDevServer(typeof options === 'function' ? options() : options);
   });
   after(async () => {
     await server?.close();

@@ -6,14 +6,20 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agent/create-agent.js';
 import { parseConfigTexts } from '../../../src/config/load-config.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { useDevServer } from '../../helpers/dev-server.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { LogLines } from '../../helpers/log-lines.js';
 
-const server = useDevServer({}, 'all');
+// The agents share the dev server's fake clock: renewals of an 8 s certificate and render retries happen when a
+// test moves the clock, and readiness is judged at agent times the test picks, not at whatever real time a
+// loaded machine reaches.
+let clock: FakeClock;
+const server = useDevServer(() => ({ clock: (clock = new FakeClock(Date.now())) }), 'all');
 let dir = '';
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'certagent-agent-files-'));
@@ -33,17 +39,9 @@ templates:
     cwd: dir,
     dev: false,
   });
-  const lines: Record<string, unknown>[] = [];
-  const { logger, secrets } = createLogger(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
-  return { agent: createAgent({ config, logger, secrets, once: true }), lines };
+  const log = new LogLines();
+  const { logger, secrets } = createLogger({ level: 'debug' }, log.stream);
+  return { agent: createAgent({ config, logger, secrets, once: true, clock }), lines: log.lines, log };
 }
 
 describe('run --once as a bootstrap before the consumer runs', () => {
@@ -107,24 +105,68 @@ describe('run --once as a bootstrap before the consumer runs', () => {
 });
 
 describe('readiness follows the files on disk', () => {
+  /** Passes so far: every pass ends with one `render pass: …` summary line. */
+  const passes = (log: LogLines): number =>
+    log.messages.filter((message) => message.startsWith('render pass: ')).length;
+
+  /**
+   * Moves the shared clock to the agent's next wake-up (a renewal or a render retry) and waits for what follows:
+   * the pass it leads to, then `asleep` parts of the agent sleeping again (the agent is idle until the next one).
+   */
+  async function wakeOnce(log: LogLines, asleep: number): Promise<void> {
+    const wake = await withDeadline(clock.nextSleep(), 10_000, 'the agent to sleep');
+    const before = passes(log);
+    clock.advanceTo(wake);
+    await log.until(() => passes(log) > before, 'the pass after a wake-up');
+    await withDeadline(clock.waitForPending(asleep), 10_000, 'the agent to be idle again');
+  }
+
+  /**
+   * Walks the clock to `until` in steps of `stepMs`, calling `check` at each step; a step never jumps over a
+   * wake-up of the agent: the clock stops there and the test waits for the pass that follows (`wakeOnce`).
+   */
+  async function walk(
+    log: LogLines,
+    asleep: number,
+    until: number,
+    stepMs: number,
+    check: () => void | Promise<void>,
+  ): Promise<void> {
+    while (clock.now() < until) {
+      const wake = await withDeadline(clock.nextSleep(), 10_000, 'the agent to sleep');
+      for (let at = clock.now() + stepMs; at < Math.min(wake, until); at += stepMs) {
+        clock.advanceTo(at);
+        await check();
+      }
+      if (wake > until) clock.advanceTo(until);
+      else await wakeOnce(log, asleep);
+      await check();
+    }
+  }
+
   // Issue 7 point 2: ttl 8s answered 503 on 27 of 100 polls on a healthy agent (lifetime measured from the
-  // back-dated notBefore). Polled across at least one renewal, a healthy agent must stay ready.
-  it('a healthy agent with ttl 8s stays ready across renewals (100 polls)', { timeout: 30_000 }, async () => {
-    const { agent } = agentFor('', '8s');
+  // back-dated notBefore). Sampled every 80 ms of agent time across three renewals, a healthy agent stays ready.
+  it('a healthy agent with ttl 8s stays ready across renewals (sampled every 80 ms)', async () => {
+    const { agent, log } = agentFor('', '8s');
     const controller = new AbortController();
     const running = agent.run(controller.signal);
     try {
-      const deadline = Date.now() + 10_000;
-      while (!agent.health.readiness(Date.now()).ready && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 50));
+      await log.until(() => agent.health.readiness(clock.now()).ready, 'the agent to be ready');
+      // Idle, only the certificate sleeps (until its renewal): the render loop waits for a new bundle.
+      await withDeadline(clock.waitForPending(1), 10_000, 'the renewal to be scheduled');
       const firstSerial = agent.bundles.get('web')?.value?.serialNumber;
       const unready: string[] = [];
-      for (let poll = 0; poll < 100; poll++) {
-        const readiness = agent.health.readiness(Date.now());
+      let samples = 0;
+      const renewals = () =>
+        log.messages.filter((message) => message.startsWith('certificate web renewed: ')).length;
+      await walk(log, 1, clock.now() + 20_000, 80, () => {
+        samples++;
+        const readiness = agent.health.readiness(clock.now());
         if (!readiness.ready) unready.push(...readiness.reasons);
-        await new Promise((resolve) => setTimeout(resolve, 80));
-      }
+      });
+      expect(renewals()).toBeGreaterThanOrEqual(3);
       expect(agent.bundles.get('web')?.value?.serialNumber).not.toBe(firstSerial);
+      expect(samples).toBeGreaterThanOrEqual(200);
       expect(unready).toEqual([]);
     } finally {
       controller.abort();
@@ -133,51 +175,41 @@ describe('readiness follows the files on disk', () => {
     }
   });
 
-  it(
-    'the issue repro: check failing via FLAG, ttl 8s → unready once the file on disk expired',
-    { timeout: 60_000 },
-    async () => {
-      const flag = join(dir, 'FLAG');
-      const { agent } = agentFor(`, exec: { check: ["sh", "-c", "test ! -e ${flag}"] }`, '8s');
-      const controller = new AbortController();
-      const running = agent.run(controller.signal);
-      const cert = join(dir, 'tls', 'web.crt');
-      const poll = async (what: () => Promise<boolean>, ms: number) => {
-        const deadline = Date.now() + ms;
-        while (!(await what())) {
-          if (Date.now() > deadline) throw new Error('timed out waiting');
-          await new Promise((resolve) => setTimeout(resolve, 100));
+  it('the issue repro: check failing via FLAG, ttl 8s → unready once the file on disk expired', async () => {
+    const flag = join(dir, 'FLAG');
+    const { agent, log } = agentFor(`, exec: { check: ["sh", "-c", "test ! -e ${flag}"] }`, '8s');
+    const controller = new AbortController();
+    const running = agent.run(controller.signal);
+    const cert = join(dir, 'tls', 'web.crt');
+    try {
+      await log.until(() => agent.health.readiness(clock.now()).ready, 'the agent to be ready');
+      await withDeadline(clock.waitForPending(1), 10_000, 'the renewal to be scheduled');
+      await writeFile(flag, '');
+      // The renewal's pass fails its check and keeps the first certificate's files; from then on the render loop
+      // retries on its backoff while the certificate keeps renewing: two parts asleep between wake-ups.
+      await wakeOnce(log, 2);
+      expect(agent.health.templates.map((t) => t.lastResult)).toEqual(['error', 'error']);
+      const notAfter = async () => Date.parse(new X509Certificate(await readFile(cert)).validTo);
+      const onDisk = agent.health.templates[1]!.times!.notAfter;
+      expect(await notAfter()).toBe(onDisk);
+      // Until the file on disk expires, and a bit after: never ready while it is expired.
+      let seenUnready = false;
+      await walk(log, 2, onDisk + 2_000, 100, async () => {
+        const now = clock.now();
+        const readiness = agent.health.readiness(now);
+        if ((await notAfter()) <= now) {
+          expect(readiness.ready).toBe(false);
+          expect(readiness.reasons.join('\n')).toMatch(/expired at .*last pass failed: check/);
+          seenUnready = true;
         }
-      };
-      try {
-        await poll(async () => agent.health.readiness(Date.now()).ready, 10_000);
-        await writeFile(flag, '');
-        // A pass already past its check may still write a newer certificate: wait for the first failed pass, after
-        // which the file on disk can no longer change.
-        await poll(async () => agent.health.templates.every((t) => t.lastResult === 'error'), 20_000);
-        const notAfter = async () => Date.parse(new X509Certificate(await readFile(cert)).validTo);
-        // Until the file on disk expires, and a bit after: never ready while it is expired.
-        const onDisk = agent.health.templates[1]!.times!.notAfter; // between passes, not mid-pass
-        let seenUnready = false;
-        await poll(async () => {
-          const now = Date.now();
-          const expired = (await notAfter()) <= now;
-          const readiness = agent.health.readiness(now);
-          if (expired) expect(readiness.ready).toBe(false);
-          if (expired && !readiness.ready) {
-            seenUnready = true;
-            expect(readiness.reasons.join('\n')).toMatch(/expired at .*last pass failed: check/);
-          }
-          return seenUnready && now > onDisk + 1_000;
-        }, 20_000);
-        // The check kept failing, so the files hold the first certificate between passes (during a pass the new
-        // files are in place while the check runs, so the file itself is not read here).
-        expect(agent.health.templates.map((t) => t.times?.notAfter)).toEqual([onDisk, onDisk]);
-      } finally {
-        controller.abort();
-        await running.catch(() => undefined);
-        await agent.close();
-      }
-    },
-  );
+      });
+      expect(seenUnready).toBe(true);
+      // The check kept failing, so the files hold the first certificate between passes.
+      expect(agent.health.templates.map((t) => t.times?.notAfter)).toEqual([onDisk, onDisk]);
+    } finally {
+      controller.abort();
+      await running.catch(() => undefined);
+      await agent.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useDevServer } from '../../helpers/dev-server.js';
 import type { AgentHarness } from './agent-harness.js';
-import { startAgent, until } from './agent-harness.js';
+import { startAgent } from './agent-harness.js';
 
 const server = useDevServer({}, 'each');
 let h: AgentHarness | undefined;
@@ -28,11 +28,11 @@ describe('reload (SIGHUP)', () => {
   it('a changed destination is written from the certificate in hand: no PKI request', async () => {
     h = await startAgent(server(), (dir) => config(dir));
     const { dir } = h;
-    const first = await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    const first = await h.until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
     expect(h.pkiRequests()).toBe(1);
     await h.writeConfig(config(dir, { dest: 'moved.crt' }));
     expect(await h.agent.reload('SIGHUP')).toBe(true);
-    expect(await until(() => h!.serial(join(dir, 'moved.crt')), 'the moved file')).toBe(first);
+    expect(await h.until(() => h!.serial(join(dir, 'moved.crt')), 'the moved file')).toBe(first);
     expect(h.pkiRequests()).toBe(1);
     expect(h.lines.map((l) => l.msg)).toContain('configuration reloaded (SIGHUP): templates changed');
   });
@@ -40,12 +40,12 @@ describe('reload (SIGHUP)', () => {
   it('a changed SAN re-issues only that certificate; an added one is obtained; a removed one stops', async () => {
     h = await startAgent(server(), (dir) => config(dir, { api: true }));
     const { dir } = h;
-    const web = await until(() => h!.serial(join(dir, 'web.crt')), 'web');
-    const api = await until(() => h!.serial(join(dir, 'api.crt')), 'api');
+    const web = await h.until(() => h!.serial(join(dir, 'web.crt')), 'web');
+    const api = await h.until(() => h!.serial(join(dir, 'api.crt')), 'api');
     expect(h.pkiRequests()).toBe(2);
     await h.writeConfig(config(dir, { api: true, webAlt: 'www.example.test' }));
     await h.agent.reload('SIGHUP');
-    const renewed = await until(async () => {
+    const renewed = await h.until(async () => {
       const serial = await h!.serial(join(dir, 'web.crt'));
       return serial !== web && serial;
     }, 'the re-issued web certificate');
@@ -67,7 +67,7 @@ describe('reload (SIGHUP)', () => {
   it('an invalid config is logged problem by problem and the old one keeps running', async () => {
     h = await startAgent(server(), (dir) => config(dir));
     const { dir } = h;
-    await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    await h.until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
     await h.writeConfig(`${config(dir)}\nbogus_key: 1\nlistener: { address: nowhere }\n`);
     expect(await h.agent.reload('SIGHUP')).toBe(false);
     const problems = h.lines.filter((l) => String(l.msg).startsWith('config reload: '));
@@ -84,7 +84,7 @@ describe('reload (SIGHUP)', () => {
   it('rebinds the listener only when its address changed', async () => {
     h = await startAgent(server(), (dir) => config(dir, { listener: '127.0.0.1:0' }));
     const { dir } = h;
-    await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    await h.until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
     const started = () => h!.lines.filter((l) => String(l.msg).startsWith('listener started')).length;
     expect(started()).toBe(1);
     await h.writeConfig(config(dir, { listener: '127.0.0.1:0', dest: 'other.crt' }));
@@ -100,9 +100,9 @@ describe('config_watch', () => {
   it('a change to the config file reloads it as SIGHUP does', async () => {
     h = await startAgent(server(), (dir) => `${config(dir)}config_watch: true\n`);
     const { dir } = h;
-    const first = await until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+    const first = await h.until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
     await h.writeConfig(`${config(dir, { dest: 'watched.crt' })}config_watch: true\n`);
-    expect(await until(() => h!.serial(join(dir, 'watched.crt')), 'the file the new config names')).toBe(
+    expect(await h.until(() => h!.serial(join(dir, 'watched.crt')), 'the file the new config names')).toBe(
       first,
     );
     expect(h.lines.map((l) => l.msg)).toContainEqual(
@@ -116,10 +116,10 @@ describe('forced rotation', () => {
   it('rotate(name) re-issues exactly that certificate and the pass writes it', async () => {
     h = await startAgent(server(), (dir) => config(dir, { api: true }));
     const { dir } = h;
-    const web = await until(() => h!.serial(join(dir, 'web.crt')), 'web');
-    const api = await until(() => h!.serial(join(dir, 'api.crt')), 'api');
+    const web = await h.until(() => h!.serial(join(dir, 'web.crt')), 'web');
+    const api = await h.until(() => h!.serial(join(dir, 'api.crt')), 'api');
     const rotated = await h.agent.rotate('web');
-    const written = await until(async () => {
+    const written = await h.until(async () => {
       const serial = await h!.serial(join(dir, 'web.crt'));
       return serial !== web && serial;
     }, 'the rotated file');
@@ -151,13 +151,13 @@ templates:
     // The source is written after the agent started: the first pass fails, then the file appears.
     await writeFile(join(dir, 'web.hbs'), 'serial {{serial_number}}\n');
     await h.agent.reload('test');
-    await until(
+    await h.until(
       async () => (await readFile(join(dir, 'web.txt'), 'utf8').catch(() => '')).startsWith('serial '),
       'the first render',
     );
     await writeFile(join(dir, 'web.hbs'), 'cn {{common_name}}\n');
     let started = Date.now();
-    await until(
+    await h.until(
       async () => (await readFile(join(dir, 'web.txt'), 'utf8').catch(() => '')) === 'cn web.example.test\n',
       'the re-render',
       2_000,
@@ -165,7 +165,7 @@ templates:
     expect(Date.now() - started).toBeLessThan(2_000);
     await rm(join(dir, 'web.txt'));
     started = Date.now();
-    await until(
+    await h.until(
       async () => (await readFile(join(dir, 'web.txt'), 'utf8').catch(() => '')) === 'cn web.example.test\n',
       'the repaired file',
       2_000,

@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agent/create-agent.js';
 import { parseConfigTexts } from '../../../src/config/load-config.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
+import { LogLines } from '../../helpers/log-lines.js';
 
 const SECRET_ID = 'secret-id-4f1e9c2a-never-shown';
 
@@ -29,11 +29,8 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function agent(once: boolean) {
-  let logs = '';
-  const { logger, secrets } = createLogger(
-    { level: 'info' },
-    new Writable({ write: (chunk: Buffer, _encoding, done) => ((logs += chunk.toString()), done()) }),
-  );
+  const log = new LogLines();
+  const { logger, secrets } = createLogger({ level: 'info' }, log.stream);
   const config = parseConfigTexts(
     [
       {
@@ -52,7 +49,8 @@ listener: { address: "127.0.0.1:0" }
     ],
     { env: {} },
   );
-  return { agent: createAgent({ config, logger, secrets, once }), logs: () => logs };
+  const logs = () => log.lines.map((line) => JSON.stringify(line)).join('\n');
+  return { agent: createAgent({ config, logger, secrets, once }), log, logs };
 }
 
 describe('Vault unreachable', () => {
@@ -80,22 +78,24 @@ describe('Vault unreachable', () => {
   });
 
   it('/status shows the cleaned cause of the failed login', async () => {
-    const { agent: daemon, logs } = agent(false);
+    const { agent: daemon, log } = agent(false);
     const controller = new AbortController();
     const running = daemon.run(controller.signal);
     try {
-      const deadline = Date.now() + 10_000;
-      let status: { auth?: { last_error?: string | null; last_error_code?: string | null } } = {};
-      while (!status.auth?.last_error) {
-        if (Date.now() > deadline) throw new Error(`no login failure in /status; logs:\n${logs()}`);
-        const address = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(logs())?.[1];
-        if (address) status = (await (await fetch(`${address}/status`)).json()) as typeof status;
-        else await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      expect(status.auth!.last_error).toBe(
+      const started = await log.line(
+        (line) => String(line.msg).startsWith('listener started'),
+        'the listener',
+      );
+      // The failure reaches the health state before the lifecycle logs it: after this line /status has it.
+      await log.line((line) => line.msg === 'login failed', 'a failed login');
+      const reply = await fetch(`${String(started.address)}/status`);
+      const status = (await reply.json()) as {
+        auth?: { last_error?: string | null; last_error_code?: string | null };
+      };
+      expect(status.auth?.last_error).toBe(
         `approle login failed: Vault unreachable at http://127.0.0.1:${closedPort} (connection refused; vault POST auth/approle/login)`,
       );
-      expect(status.auth!.last_error_code).toBe('VAULT_UNREACHABLE');
+      expect(status.auth?.last_error_code).toBe('VAULT_UNREACHABLE');
     } finally {
       controller.abort();
       await running.catch(() => undefined);

@@ -10,7 +10,7 @@ import { startDevServer } from '../../../src/dev-server/index.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import type { VaultClient } from '../../../src/vault/types.js';
-import { FakeClock } from '../../unit/certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
 
 export const ROOT = 'hvs.lifecycleRootToken';

@@ -5,14 +5,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agent/create-agent.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { ROOT } from '../../helpers/cli-process.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';
+import { LogLines } from '../../helpers/log-lines.js';
 
 const server = useDevServer({}, 'each');
 const EXAMPLE = join(ROOT, 'examples/policies/certagent.hcl');
@@ -52,15 +51,9 @@ templates:
 `,
   );
   const config = await loadConfig([configFile], { env: { VAULT_TOKEN: token }, cwd: dir });
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const agent = createAgent({ config, logger: pino({ level: 'info' }, sink) });
-  return { agent, log: () => lines.join('\n') };
+  const log = new LogLines();
+  const agent = createAgent({ config, logger: pino({ level: 'info' }, log.stream) });
+  return { agent, log };
 }
 
 /** Runs the agent once; returns its report. */
@@ -73,20 +66,23 @@ async function runAgentOnce(token: string) {
   }
 }
 
-/** Runs the daemon until its /status shows a certificate error (or 20 s pass); returns that status and the log. */
+/** Runs the daemon until its /status shows a certificate error; returns that status and the log. */
 async function runDaemonUntilCertificateError(token: string) {
   const { agent, log } = await makeAgent(token);
   const stop = new AbortController();
   const running = agent.run(stop.signal).catch((error: unknown) => error);
   try {
-    const deadline = Date.now() + 20_000;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the /status document, read as JSON
-    let status: any = agent.health.status(Date.now());
-    while (status.certificates.web.last_error === null && Date.now() < deadline) {
-      await delay(20);
-      status = agent.health.status(Date.now());
-    }
-    return { status, log: log() };
+    // The source logs the failure, then reports it to the health state in the same turn: checked on each line.
+    const status = await log.until(
+      () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the /status document, read as JSON
+        const current: any = agent.health.status(Date.now());
+        return current.certificates.web.last_error !== null && current;
+      },
+      'a certificate error in /status',
+      20_000,
+    );
+    return { status, log: log.lines.map((line) => JSON.stringify(line)).join('\n') };
   } finally {
     stop.abort();
     await running;

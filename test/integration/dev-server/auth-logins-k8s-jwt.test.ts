@@ -4,20 +4,13 @@ import vault from 'node-vault';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../../src/dev-server/start-dev-server.js';
 import { startDevServer } from '../../../src/dev-server/start-dev-server.js';
-
-class ManualClock {
-  ms = Date.UTC(2025, 0, 1, 12, 0, 0, 0);
-  now = (): number => this.ms;
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 let server: DevServer;
-let clock: ManualClock;
+let clock: FakeClock;
 
 beforeEach(async () => {
-  clock = new ManualClock();
+  clock = new FakeClock(Date.UTC(2025, 0, 1, 12, 0, 0, 0));
   server = await startDevServer({ port: 0, rootToken: 'dev-root', clock, defaultPki: false });
 });
 
@@ -78,7 +71,7 @@ describe('Kubernetes over HTTP', () => {
         service_account_uid: 'uid-certs-cert-agent',
       },
     });
-    clock.advance(3000);
+    clock.advance(3_000_000);
     const rotated = await client.kubernetesLogin({
       mount_point: 'kubernetes',
       role: 'cert-agent',
@@ -144,7 +137,7 @@ describe('JWT over HTTP', () => {
         errors: ['error validating claims: claim "branch" does not match any associated bound claim values'],
       },
     });
-    clock.advance(400);
+    clock.advance(400_000);
     expect(await call('POST', 'auth/jwt/login', { role: 'deploy', jwt: fakeJwt(claims) }, undefined)).toEqual(
       {
         status: 400,

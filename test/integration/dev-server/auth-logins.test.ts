@@ -5,20 +5,13 @@ import vault from 'node-vault';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../../src/dev-server/start-dev-server.js';
 import { startDevServer } from '../../../src/dev-server/start-dev-server.js';
-
-class ManualClock {
-  ms = Date.UTC(2025, 0, 1, 12, 0, 0, 0);
-  now = (): number => this.ms;
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 let server: DevServer;
-let clock: ManualClock;
+let clock: FakeClock;
 
 beforeEach(async () => {
-  clock = new ManualClock();
+  clock = new FakeClock(Date.UTC(2025, 0, 1, 12, 0, 0, 0));
   server = await startDevServer({ port: 0, rootToken: 'dev-root', clock, defaultPki: false });
 });
 
@@ -102,15 +95,15 @@ describe('AppRole over HTTP', () => {
     expect(client.token).toBe(login.auth.client_token);
     expect(login.auth.lease_duration).toBe(1200);
 
-    clock.advance(1000);
+    clock.advance(1_000_000);
     expect((await client.tokenRenewSelf()).auth.lease_duration).toBe(1200);
-    clock.advance(1100);
+    clock.advance(1_100_000);
     const capped = await client.tokenRenewSelf({ increment: '2h' });
     expect(capped.auth.lease_duration).toBe(1500);
     expect(capped.warnings).toEqual([
       'TTL of "2h" exceeded the effective max_ttl of "25m"; TTL value is capped accordingly',
     ]);
-    clock.advance(1500);
+    clock.advance(1_500_000);
     const denied = await call('POST', 'auth/token/renew-self', {}, login.auth.client_token);
     expect(denied).toEqual({
       status: 403,

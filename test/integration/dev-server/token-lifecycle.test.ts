@@ -5,22 +5,15 @@ import vault from 'node-vault';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DevServer } from '../../../src/dev-server/start-dev-server.js';
 import { startDevServer } from '../../../src/dev-server/start-dev-server.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const PERMISSION_DENIED = { errors: ['1 error occurred:\n\t* permission denied\n\n'] };
 
-class ManualClock {
-  ms = Date.UTC(2025, 0, 1, 12, 0, 0, 0);
-  now = (): number => this.ms;
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
-
 let server: DevServer;
-let clock: ManualClock;
+let clock: FakeClock;
 
 beforeEach(async () => {
-  clock = new ManualClock();
+  clock = new FakeClock(Date.UTC(2025, 0, 1, 12, 0, 0, 0));
   server = await startDevServer({ port: 0, rootToken: 'dev-root', clock, defaultPki: false });
 });
 
@@ -80,7 +73,7 @@ describe('token lifecycle over raw HTTP', () => {
     });
     expect(looked.json.auth).toBeNull();
 
-    clock.advance(4);
+    clock.advance(4000);
     const renewed = await call('POST', 'auth/token/renew-self', token, { increment: '1h' });
     expect(renewed.status).toBe(200);
     expect(renewed.json.auth.lease_duration).toBe(8);
@@ -89,9 +82,9 @@ describe('token lifecycle over raw HTTP', () => {
       'TTL of "1h" exceeded the effective max_ttl of "8s"; TTL value is capped accordingly',
     ]);
 
-    clock.advance(7);
+    clock.advance(7000);
     expect((await call('GET', 'auth/token/lookup-self', token)).json.data.ttl).toBe(1);
-    clock.advance(1);
+    clock.advance(1000);
     for (const [method, path] of [
       ['GET', 'auth/token/lookup-self'],
       ['POST', 'auth/token/renew-self'],
@@ -139,12 +132,12 @@ describe('token lifecycle through node-vault', () => {
       display_name: 'token',
     });
 
-    clock.advance(3);
+    clock.advance(3000);
     const renewed = await client.tokenRenewSelf({ increment: 3600 });
     expect(renewed.auth.lease_duration).toBe(9);
     expect(renewed.warnings).toHaveLength(1);
 
-    clock.advance(9);
+    clock.advance(9000);
     const failure = await client.tokenLookupSelf().then(
       () => undefined,
       (error: { message: string; response: { statusCode: number; body: unknown } }) => error,

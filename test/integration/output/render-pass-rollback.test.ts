@@ -7,6 +7,7 @@ import type { CommandSpec, TemplateConfig } from '../../../src/config/runtime-co
 import { runRenderPass } from '../../../src/output/render-pass.js';
 import { TemplateEngine } from '../../../src/templates/template-engine.js';
 import { makeBundle } from '../../helpers/bundle-fixture.js';
+import { waitForFile } from '../../helpers/file-watch.js';
 import { HANG, usePassHarness } from './pass-harness.js';
 
 const h = usePassHarness();
@@ -164,9 +165,8 @@ describe('runRenderPass rollback', () => {
       logger: h.logger(),
       signal: controller.signal,
     });
-    const deadline = Date.now() + 10_000;
-    while (!(await readFile(pidFile, 'utf8').catch(() => '')) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    // The command is another process: its pid file appearing (a file-system event) says it is running.
+    await waitForFile(pidFile, 'the hanging command to start');
     controller.abort();
     const result = await running;
     expect(result).toMatchObject({ ok: false, rolledBack: false });

@@ -6,15 +6,19 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agent/create-agent.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';
+import { withDeadline } from '../../helpers/deadline.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { LogLines } from '../../helpers/log-lines.js';
 
-const server = useDevServer({}, 'each');
+// Agent and dev server share a fake clock: a KV refresh or retry happens when the test moves the clock, so the
+// re-render is checked against the refresh interval exactly instead of against real time with slack.
+let clock: FakeClock;
+const server = useDevServer(() => ({ clock: (clock = new FakeClock(Date.now())) }), 'each');
 
 let dir: string;
 beforeEach(async () => {
@@ -33,17 +37,9 @@ async function putSecret(password: string, user: string): Promise<void> {
   expect(reply.status).toBe(200);
 }
 
-/** Polls `check` every 20 ms until it is true or `ms` pass; returns whether it became true. */
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await delay(20);
-  }
-  return false;
-}
-
 const read = (path: string): Promise<string> => readFile(path, 'utf8');
+/** The file's text, or '' while it does not exist yet. */
+const text = (path: string): Promise<string> => read(path).catch(() => '');
 
 function opensWith(path: string, password: string): boolean {
   try {
@@ -84,35 +80,34 @@ templates:
 `,
     );
     const config = await loadConfig([configFile], { env: { VAULT_TOKEN: server().rootToken }, cwd: dir });
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const agent = createAgent({ config, logger: pino({ level: 'debug' }, sink) });
+    const log = new LogLines();
+    const agent = createAgent({ config, logger: pino({ level: 'debug' }, log.stream), clock });
     const stop = new AbortController();
     const running = agent.run(stop.signal);
     try {
       const keystore = join(dir, 'keystore.p12');
       const env = join(dir, 'db.env');
-      expect(await eventually(async () => (await read(env)) === 'DB_USER=app-user-one\n', 15_000)).toBe(true);
-      expect(await eventually(async () => opensWith(keystore, PASSWORDS[0]!), 15_000)).toBe(true);
-      expect(
-        await eventually(async () => (await read(join(dir, 'tls', 'tls.crt'))).includes('BEGIN'), 15_000),
-      ).toBe(true);
+      // Each pass logs its summary after writing: the files are checked on every line, the first passes included.
+      await log.until(async () => (await text(env)) === 'DB_USER=app-user-one\n', 'db.env', 15_000);
+      await log.until(() => opensWith(keystore, PASSWORDS[0]!), 'the keystore', 15_000);
+      await log.until(
+        async () => (await text(join(dir, 'tls', 'tls.crt'))).includes('BEGIN'),
+        'tls.crt',
+        15_000,
+      );
       // The pass reports to health once all its files are written.
-      expect(await eventually(async () => agent.health.readiness(Date.now()).ready, 5000)).toBe(true);
+      await log.until(() => agent.health.readiness(clock.now()).ready, 'readiness');
       const pkiBefore = server().requests.countMatching('pki/');
       const generation = (await readdir(join(dir, 'tls'))).filter((entry) => /^\.\.\d/.test(entry));
 
-      // A KV change: re-rendered within the 1 s interval (plus jitter and a pass), no PKI request.
-      const changedAt = Date.now();
+      // A KV change: re-rendered at the next refresh (the 1 s interval ± 10% jitter), with no PKI request. The
+      // source's refresh is the only sleep due that soon (the certificate renews in about 40 minutes).
+      const changedAt = clock.now();
       await putSecret(PASSWORDS[1]!, 'app-user-two');
-      expect(await eventually(async () => (await read(env)) === 'DB_USER=app-user-two\n', 5000)).toBe(true);
-      expect(await eventually(async () => opensWith(keystore, PASSWORDS[1]!), 5000)).toBe(true);
-      expect(Date.now() - changedAt).toBeLessThan(4000); // 1 s interval, +10% jitter, one pass; slack for a loaded CI
+      clock.advanceTo(await withDeadline(clock.nextSleep(30_000), 10_000, 'the next KV refresh'));
+      await log.until(async () => (await text(env)) === 'DB_USER=app-user-two\n', 'the new db.env');
+      await log.until(() => opensWith(keystore, PASSWORDS[1]!), 'the keystore under the new password');
+      expect(clock.now() - changedAt).toBeLessThanOrEqual(1100);
       expect(server().requests.countMatching('pki/')).toBe(pkiBefore);
       // The directory group does not read the secret: untouched, same generation.
       expect((await readdir(join(dir, 'tls'))).filter((entry) => /^\.\.\d/.test(entry))).toEqual(generation);
@@ -120,13 +115,19 @@ templates:
       // KV fails: the last good files stay, the failure is logged.
       server().faults.add({ pathPrefix: 'secret/data/app/db', status: 503 });
       const before = { env: await read(env), keystore: await readFile(keystore) };
-      // Two failed reads (the retry included): a pass in between would have had its chance to write.
-      const failures = (): number => lines.filter((line) => line.includes('secret read failed')).length;
-      expect(await eventually(async () => failures() >= 2, 5000)).toBe(true);
+      // Two failed reads (the retry included), each reached by moving the clock to the source's next wake-up: a
+      // pass in between would have had its chance to write.
+      const failures = (): number =>
+        log.messages.filter((message) => message.startsWith('secret read failed')).length;
+      for (let failed = 1; failed <= 2; failed++) {
+        clock.advanceTo(await withDeadline(clock.nextSleep(30_000), 10_000, 'the next KV read'));
+        await log.until(() => failures() >= failed, `failed KV read ${failed}`);
+      }
       expect(await read(env)).toBe(before.env);
       expect((await readFile(keystore)).equals(before.keystore)).toBe(true);
 
-      const everything = `${lines.join('\n')}\n${JSON.stringify(agent.health.status(Date.now()))}`;
+      const lines = log.lines.map((line) => JSON.stringify(line));
+      const everything = `${lines.join('\n')}\n${JSON.stringify(agent.health.status(clock.now()))}`;
       for (const password of PASSWORDS) expect(everything).not.toContain(password);
     } finally {
       stop.abort();
@@ -152,7 +153,7 @@ templates:
       );
     const once = async () => {
       const config = await loadConfig([configFile], { env: { VAULT_TOKEN: server().rootToken }, cwd: dir });
-      const agent = createAgent({ config, logger: pino({ level: 'silent' }), once: true });
+      const agent = createAgent({ config, logger: pino({ level: 'silent' }), once: true, clock });
       try {
         return await agent.runOnce(AbortSignal.timeout(20_000));
       } finally {

@@ -9,7 +9,7 @@ import { detectKvMount, readKvSecret } from '../../../src/vault/kv-api.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
-import { FakeClock } from '../../unit/certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const server = useDevServer();
 const silent = pino({ level: 'silent' });
@@ -101,24 +101,24 @@ describe('SecretSource', () => {
 
       // Unchanged: read again, nothing published.
       clock.advance(66_000);
-      await waitForSleeps(clock, 2);
+      await clock.waitForSleeps(2);
       expect(source.value.version).toBe(1);
 
       await writeV2('source/db', { password: 'kv-password-two' });
       clock.advance(66_000);
-      await waitForSleeps(clock, 3);
+      await clock.waitForSleeps(3);
       expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
       expect(source.value.version).toBe(2);
 
       // A failing read keeps the last good value and retries with backoff.
       server().faults.add({ pathPrefix: 'secret/data/source/db', status: 500, count: 1 });
       clock.advance(66_000);
-      await waitForSleeps(clock, 4);
+      await clock.waitForSleeps(4);
       expect(source.lastError).toMatch(/500/);
       expect(clock.requested.at(-1)).toBeLessThanOrEqual(1000);
       expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
       clock.advance(1000);
-      await waitForSleeps(clock, 5);
+      await clock.waitForSleeps(5);
       expect(source.lastError).toBeUndefined();
       expect(invalid).toEqual([]);
     } finally {
@@ -202,9 +202,3 @@ describe('SecretSource failures in the log', () => {
     expect(source.lastError).toMatch(/answered 403/);
   });
 });
-
-/** Waits until the source has asked for its `count`-th sleep (it is then idle until the clock moves). */
-async function waitForSleeps(clock: FakeClock, count: number): Promise<void> {
-  while (clock.requested.length < count)
-    await clock.nextSleep().then(() => new Promise((r) => setImmediate(r)));
-}

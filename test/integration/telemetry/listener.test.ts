@@ -5,6 +5,7 @@ import type { RunningListener } from '../../../src/telemetry/listener.js';
 import { ListenerError, runListener, startListener } from '../../../src/telemetry/listener.js';
 import { AgentMetrics } from '../../../src/telemetry/metrics.js';
 import { SecretRegistry } from '../../../src/lib/secret-registry.js';
+import { withDeadline } from '../../helpers/deadline.js';
 
 const CONTRACT = [
   'certagent_vault_token_renewals_total',
@@ -158,7 +159,8 @@ describe('the listener', () => {
 
   it('runListener serves until its signal aborts, then closes', async () => {
     const controller = new AbortController();
-    let address = '';
+    let listening: (address: string) => void = () => undefined;
+    const bound = new Promise<string>((resolve) => (listening = resolve));
     const running = runListener(
       {
         host: '127.0.0.1',
@@ -167,14 +169,11 @@ describe('the listener', () => {
         metrics: new AgentMetrics(),
         now: Date.now,
         logger: pino({ level: 'silent' }),
-        onListening: (bound) => {
-          address = bound;
-        },
+        onListening: (address) => listening(address),
       },
       controller.signal,
     );
-    const deadline = Date.now() + 5000;
-    while (address === '' && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    const address = await withDeadline(bound, 5000, 'the listener to be bound');
     expect((await fetch(`${address}/livez`)).status).toBe(200);
     controller.abort();
     await running;

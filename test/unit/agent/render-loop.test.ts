@@ -4,7 +4,7 @@ import { runRenderLoop } from '../../../src/agent/render-loop.js';
 import type { PassOutcome } from '../../../src/agent/render-loop.js';
 import type { CertificateBundle } from '../../../src/certs/bundle.js';
 import { Latest } from '../../../src/lib/latest.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const logger = pino({ level: 'silent' });
 

@@ -3,9 +3,10 @@ import { CertificateDeadlineError, retryDeadline } from '../../../src/agent/retr
 import type { CertificateBundle } from '../../../src/certs/bundle.js';
 import type { CertificateSource } from '../../../src/certs/certificate-source.js';
 import { Latest } from '../../../src/lib/latest.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const NOW = Date.UTC(2030, 0, 1);
-const clock = { now: () => NOW, sleep: async () => undefined };
+const clock = new FakeClock(NOW);
 
 function sources(notAfter?: number): Map<string, CertificateSource> {
   const bundle = new Latest<CertificateBundle>();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StopWatching } from '../../../src/agent/watch-paths.js';
 import { watchPaths } from '../../../src/agent/watch-paths.js';
+import { withDeadline } from '../../helpers/deadline.js';
 
 let dir: string;
 let stop: StopWatching | undefined;
@@ -16,28 +17,29 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function until(probe: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('watchPaths', () => {
   it('reports only the named files, once per burst, and not their neighbours', async () => {
     const watched = join(dir, 'web.hbs');
     const sentinel = join(dir, 'last.hbs');
     await writeFile(watched, 'a');
     const seen: string[] = [];
-    stop = await watchPaths([watched, sentinel], (path) => seen.push(path), { debounceMs: 50 });
+    let sawSentinel: () => void = () => undefined;
+    const sentinelSeen = new Promise<void>((resolve) => (sawSentinel = resolve));
+    stop = await watchPaths(
+      [watched, sentinel],
+      (path) => {
+        seen.push(path);
+        if (path === sentinel) sawSentinel();
+      },
+      { debounceMs: 50 },
+    );
     await writeFile(join(dir, 'other.txt'), 'x');
     await writeFile(join(dir, '.web.hbs.tmp-123'), 'x');
     await writeFile(watched, '');
     await writeFile(watched, 'b');
     await writeFile(sentinel, 'z');
     // Events arrive in order: by the time the last file is reported, the others would have been.
-    await until(() => seen.includes(sentinel), 'the last change');
+    await withDeadline(sentinelSeen, 5_000, 'the last change');
     expect(seen).toEqual([watched, sentinel]);
   });
 

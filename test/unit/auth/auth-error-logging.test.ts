@@ -17,7 +17,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 interface LogLine {
   msg: string;

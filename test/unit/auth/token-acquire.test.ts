@@ -3,7 +3,7 @@ import type { Credential } from '../../../src/auth/methods/auth-method.js';
 import type { AcquireDeps } from '../../../src/auth/token-acquire.js';
 import { TokenRefusedError, acquireToken } from '../../../src/auth/token-acquire.js';
 import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const signal = new AbortController().signal;
 const NOW = 1_000_000;

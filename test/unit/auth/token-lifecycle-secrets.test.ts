@@ -13,7 +13,7 @@ import { createLogger } from '../../../src/telemetry/logger.js';
 import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 let dir: string;
 beforeEach(async () => {

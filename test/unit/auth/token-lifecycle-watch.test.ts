@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AuthMethod } from '../../../src/auth/methods/auth-method.js';
 import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
 import type { VaultClient } from '../../../src/vault/types.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 async function watchCalls(watchFiles: boolean | undefined): Promise<number> {
   const watch = vi.fn(async () => async () => undefined);

@@ -13,7 +13,7 @@ import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
 import type { VaultClient } from '../../../src/vault/types.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { WakeUp } from '../../../src/auth/wake-up.js';
 import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
-import { JumpingClock } from '../certs/support/jumping-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { JumpingClock } from '../../helpers/jumping-clock.js';
 
 describe('WakeUp', () => {
   it('times out when the wall clock jumps past the due time, within one slice of timers', async () => {

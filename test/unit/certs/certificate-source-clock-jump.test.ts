@@ -1,9 +1,9 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
 import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
-import { FakeClock } from './support/fake-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeIssuer } from './support/fake-issuer.js';
-import { JumpingClock } from './support/jumping-clock.js';
+import { JumpingClock } from '../../helpers/jumping-clock.js';
 import { harness } from './support/source-harness.js';
 
 // The wall clock jumps forward while a source waits for its renewal (a VM resumed from suspend, an NTP step):

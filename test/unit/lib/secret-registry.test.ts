@@ -2,13 +2,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { MAX_RETIRED, RETIRED_GRACE_MS, SecretRegistry } from '../../../src/lib/secret-registry.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 const MINUTE = 60_000;
 
 function registry() {
-  let now = 1_000_000;
-  const secrets = new SecretRegistry({ now: () => now });
-  return { secrets, advance: (ms: number) => (now += ms), now: () => now };
+  const clock = new FakeClock(1_000_000);
+  const secrets = new SecretRegistry({ now: () => clock.now() });
+  return { secrets, advance: (ms: number) => clock.advance(ms), now: () => clock.now() };
 }
 
 describe('SecretRegistry', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sleepUntil, WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
-import { FakeClock } from '../certs/support/fake-clock.js';
-import { JumpingClock } from '../certs/support/jumping-clock.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { JumpingClock } from '../../helpers/jumping-clock.js';
 
 /** Whether the promise has settled, once every pending continuation has run. */
 async function settled(promise: Promise<unknown>): Promise<boolean> {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VaultConfig } from '../../../src/config/runtime-config.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import type { VaultRequestEvent } from '../../../src/vault/types.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
 import {
   VaultHttpError,
@@ -173,7 +174,21 @@ describe('createVaultClient', () => {
 
   it('lets a request aborted while queued leave the queue without a slot leak', async () => {
     const pending: ServerResponse[] = [];
-    const address = await fakeVault((_req, res) => pending.push(res));
+    // The fake Vault's handler is the event: it wakes the test once the expected number of requests reached it.
+    let wake: { count: number; resolve: () => void } | undefined;
+    const requestsAtVault = (count: number, what: string) =>
+      withDeadline(
+        new Promise<void>((resolve) => {
+          if (pending.length >= count) resolve();
+          else wake = { count, resolve };
+        }),
+        2000,
+        what,
+      );
+    const address = await fakeVault((_req, res) => {
+      pending.push(res);
+      if (wake && pending.length >= wake.count) wake.resolve();
+    });
     const client = createVaultClient(config(address, { maxConcurrentRequests: 1 }));
     const first = client.request({ method: 'GET', path: 'a', operation: 'x' });
     const controller = new AbortController();
@@ -181,14 +196,10 @@ describe('createVaultClient', () => {
     const third = client.request({ method: 'GET', path: 'c', operation: 'x' });
     controller.abort();
     await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
-    for (const deadline = Date.now() + 2000; pending.length < 1 && Date.now() < deadline;) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await requestsAtVault(1, 'the first request at Vault');
     json(pending[0]!, 200, { data: { n: 1 } });
     expect((await first)?.data).toEqual({ n: 1 });
-    for (const deadline = Date.now() + 2000; pending.length < 2 && Date.now() < deadline;) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await requestsAtVault(2, 'the third request at Vault (the aborted one left the queue)');
     expect(pending).toHaveLength(2);
     json(pending[1]!, 200, { data: { n: 3 } });
     expect((await third)?.data).toEqual({ n: 3 });

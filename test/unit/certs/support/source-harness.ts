@@ -8,7 +8,7 @@ import {
 import type { CertificateConfig } from '../../../../src/config/runtime-config.js';
 import { serializeError } from '../../../../src/telemetry/serialize-error.js';
 import type { TestCa } from '../../../helpers/test-ca.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeIssuer } from './fake-issuer.js';
 import { MemoryStore } from './memory-store.js';
 

@@ -125,9 +125,9 @@ describe('AppRole login', () => {
     const t = setup();
     await t.write('role/cert-agent', { token_ttl: '1h', token_max_ttl: '2h' });
     const { auth } = await t.login(await credentials(t));
-    t.clock.advance(1800);
+    t.clock.advance(1_800_000);
     expect((await t.renewSelf(auth.client_token)).auth?.lease_duration).toBe(3600);
-    t.clock.advance(3000);
+    t.clock.advance(3_000_000);
     const capped = await t.renewSelf(auth.client_token);
     expect(capped.auth?.lease_duration).toBe(2400);
     expect(capped.warnings).toEqual([
@@ -135,7 +135,7 @@ describe('AppRole login', () => {
     ]);
     await t.write('role/cert-agent', { token_ttl: '10m' });
     expect((await t.renewSelf(auth.client_token)).auth?.lease_duration).toBe(600);
-    t.clock.advance(1800);
+    t.clock.advance(1_800_000);
     expect(t.store.lookup(auth.client_token)).toBeUndefined();
   });
 
@@ -179,9 +179,9 @@ describe('AppRole login', () => {
     expect(await apiError(t.approle, devRequest(t.appMount, 'update', 'login', creds))).toEqual(invalid);
 
     const timed = await credentials(t);
-    t.clock.advance(599);
+    t.clock.advance(599_000);
     await t.login(timed);
-    t.clock.advance(1);
+    t.clock.advance(1000);
     expect(await apiError(t.approle, devRequest(t.appMount, 'update', 'login', timed))).toEqual(invalid);
     expect(
       await apiError(

@@ -123,7 +123,7 @@ describe('Kubernetes login', () => {
       t.backend,
       t.login({ role: 'cert-agent', jwt: projectedToken(t.clock.now(), 'cert-agent', 'certs') }),
     );
-    t.clock.advance(2400);
+    t.clock.advance(2_400_000);
     const rotated = await logical(
       t.backend,
       t.login({ role: 'cert-agent', jwt: projectedToken(t.clock.now(), 'cert-agent', 'certs') }),

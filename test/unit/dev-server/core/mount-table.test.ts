@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { MountTable } from '../../../../src/dev-server/core/mount-table.js';
 import { MemoryTokenStore } from '../../../../src/dev-server/token/token-store.js';
 import { VaultApiError } from '../../../../src/dev-server/types.js';
-import { ManualClock, fakeBackend } from '../support/fake-backend.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
+import { fakeBackend } from '../support/fake-backend.js';
 
 const SYSTEM = { defaultLeaseTtl: 2_764_800, maxLeaseTtl: 2_764_800 };
 
 function table(): MountTable {
-  const clock = new ManualClock();
+  const clock = new FakeClock(Date.UTC(2025, 0, 1));
   const registry = new Map([
     ['pki', fakeBackend('pki').registered],
     ['approle', { ...fakeBackend('approle').registered, class: 'auth' as const }],

@@ -3,9 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { callVault, useDevServer } from '../../../helpers/dev-server.js';
-import { ManualClock } from '../support/fake-backend.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
-const clock = new ManualClock();
+const clock = new FakeClock(Date.UTC(2025, 0, 1));
 const server = useDevServer({ defaultPki: false, rootToken: 'root', clock }, 'each');
 const at = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -16,19 +16,19 @@ describe('secret/data', () => {
   it('writes versions and reads the latest or a given one, with metadata', async () => {
     const first = await write('app', { data: { user: 'a' } });
     expect(first.json.data).toEqual({
-      created_time: at(clock.ms),
+      created_time: at(clock.now()),
       custom_metadata: null,
       deletion_time: '',
       destroyed: false,
       version: 1,
     });
-    clock.advance(5);
+    clock.advance(5000);
     expect((await write('app', { data: { user: 'b' } })).json.data.version).toBe(2);
     const latest = await read('app');
     expect(latest.json.data).toEqual({
       data: { user: 'b' },
       metadata: {
-        created_time: at(clock.ms),
+        created_time: at(clock.now()),
         custom_metadata: null,
         deletion_time: '',
         destroyed: false,
@@ -64,13 +64,13 @@ describe('secret/data', () => {
 
   it('soft-deletes the latest version: a 404 that still carries the envelope and deletion_time', async () => {
     await write('gone', { data: { a: 1 } });
-    clock.advance(3);
+    clock.advance(3000);
     expect((await callVault(server(), 'DELETE', 'secret/data/gone')).status).toBe(204);
     const reply = await read('gone');
     expect(reply.status).toBe(404);
     expect(reply.json).toMatchObject({
       lease_id: '',
-      data: { data: null, metadata: { deletion_time: at(clock.ms), destroyed: false, version: 1 } },
+      data: { data: null, metadata: { deletion_time: at(clock.now()), destroyed: false, version: 1 } },
       mount_type: 'kv',
     });
     expect(
@@ -95,9 +95,9 @@ describe('secret/data', () => {
 
 describe('secret/metadata', () => {
   it('reads the metadata of every version, lists folders, and deletes everything', async () => {
-    const created = clock.ms;
+    const created = clock.now();
     await write('team/a', { data: { x: 1 } });
-    clock.advance(1);
+    clock.advance(1000);
     await write('team/a', { data: { x: 2 } });
     await write('team/sub/b', { data: { x: 1 } });
     await write('top', { data: { x: 1 } });
@@ -110,10 +110,10 @@ describe('secret/metadata', () => {
       delete_version_after: '0s',
       max_versions: 0,
       oldest_version: 0,
-      updated_time: at(clock.ms),
+      updated_time: at(clock.now()),
       versions: {
         '1': { created_time: at(created), deletion_time: '', destroyed: false },
-        '2': { created_time: at(clock.ms), deletion_time: '', destroyed: false },
+        '2': { created_time: at(clock.now()), deletion_time: '', destroyed: false },
       },
     });
     expect((await callVault(server(), 'LIST', 'secret/metadata')).json.data.keys).toEqual(['team/', 'top']);

@@ -12,13 +12,14 @@ import type {
   TokenStore,
 } from '../../../../src/dev-server/types.js';
 import { VaultApiError } from '../../../../src/dev-server/types.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 /** The fake clock's start. */
 export const START = Date.UTC(2030, 0, 1, 0, 0, 0);
 
 /** A fresh backend on a mount with these tuned TTLs, its call helper and the clock's advance. */
 export function setup(config = { defaultLeaseTtl: 0, maxLeaseTtl: 0 }) {
-  let now = START;
+  const clock = new FakeClock(START);
   const mount: MountEntry = {
     path: 'pki/',
     type: 'pki',
@@ -29,7 +30,7 @@ export function setup(config = { defaultLeaseTtl: 0, maxLeaseTtl: 0 }) {
     config,
   };
   const context: BackendContext = {
-    clock: { now: () => now },
+    clock,
     mount,
     tokens: {} as TokenStore,
     system: { defaultLeaseTtl: 768 * 3600, maxLeaseTtl: 768 * 3600 },
@@ -41,7 +42,7 @@ export function setup(config = { defaultLeaseTtl: 0, maxLeaseTtl: 0 }) {
     path: string,
     data: Record<string, unknown> = {},
   ): Promise<DevResponse> => backend.handle(request(mount, operation, path, data));
-  return { backend, call, advance: (ms: number) => (now += ms) };
+  return { backend, call, advance: (ms: number) => clock.advance(ms) };
 }
 
 function request(

@@ -2,7 +2,7 @@
 // kind of DevResponse depending on the path, so the core can be checked without the real engines.
 
 import type { RegisteredBackend } from '../../../../src/dev-server/core/mount-table.js';
-import type { DevClock, DevRequest, DevResponse } from '../../../../src/dev-server/types.js';
+import type { DevRequest, DevResponse } from '../../../../src/dev-server/types.js';
 import { badRequest, notFound, unsupportedPath } from '../../../../src/dev-server/types.js';
 
 /** A fake backend type and the requests it received. */
@@ -77,17 +77,4 @@ export function fakeBackend(type = 'fake'): FakeBackend {
       }),
     },
   };
-}
-
-/** A clock that moves only when told to. */
-export class ManualClock implements DevClock {
-  ms = Date.UTC(2025, 0, 1, 0, 0, 0, 0);
-
-  now(): number {
-    return this.ms;
-  }
-
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
 }

@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { callVault, useDevServer } from '../../../helpers/dev-server.js';
-import { ManualClock } from '../support/fake-backend.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
-const clock = new ManualClock();
+const clock = new FakeClock(Date.UTC(2025, 0, 1));
 const server = useDevServer({ defaultPki: false, rootToken: 'root', clock }, 'each');
 
 describe('sys/health', () => {
@@ -18,7 +18,7 @@ describe('sys/health', () => {
       performance_standby: false,
       replication_performance_mode: 'disabled',
       replication_dr_mode: 'disabled',
-      server_time_utc: Math.floor(clock.ms / 1000),
+      server_time_utc: Math.floor(clock.now() / 1000),
       version: '1.18.3',
       cluster_name: expect.stringMatching(/^vault-cluster-[0-9a-f]{8}$/),
       cluster_id: expect.stringMatching(/^[0-9a-f-]{36}$/),

@@ -2,9 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { callVault, useDevServer } from '../../../helpers/dev-server.js';
-import { ManualClock } from '../support/fake-backend.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
-const clock = new ManualClock();
+const clock = new FakeClock(Date.UTC(2025, 0, 1));
 const server = useDevServer({ defaultPki: false, rootToken: 'root', clock });
 
 async function wrappedSecret(ttl = '5m') {
@@ -29,7 +29,7 @@ describe('X-Vault-Wrap-TTL', () => {
       token: expect.stringMatching(/^hvs\./),
       accessor: expect.stringMatching(/^[0-9A-Za-z]{24}$/),
       ttl: 300,
-      creation_time: new Date(clock.ms).toISOString().replace('.000Z', 'Z'),
+      creation_time: new Date(clock.now()).toISOString().replace('.000Z', 'Z'),
       creation_path: 'secret/data/app',
     });
   });
@@ -88,7 +88,7 @@ describe('sys/wrapping/unwrap', () => {
   it('refuses an expired wrapping token, and the wrapping token is good for nothing else', async () => {
     const token = (await wrappedSecret('10s')).json.wrap_info.token as string;
     expect((await callVault(server(), 'GET', 'secret/data/app', { token })).status).toBe(403);
-    clock.advance(11);
+    clock.advance(11_000);
     const reply = await callVault(server(), 'POST', 'sys/wrapping/unwrap', { token });
     expect(reply.json.errors).toEqual(['wrapping token is not valid or does not exist']);
   });

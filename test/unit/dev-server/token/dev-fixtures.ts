@@ -1,10 +1,9 @@
-// Shared scaffolding for the token and auth backend unit tests: a hand-driven clock, mount entries and requests
+// Shared scaffolding for the token and auth backend unit tests: the shared fake clock, mount entries and requests
 // shaped as the dev server's core would build them.
 
 import type {
   Backend,
   BackendContext,
-  DevClock,
   DevRequest,
   MountEntry,
   Operation,
@@ -12,22 +11,13 @@ import type {
 } from '../../../../src/dev-server/types.js';
 import { VaultApiError } from '../../../../src/dev-server/types.js';
 import { MemoryTokenStore } from '../../../../src/dev-server/token/token-store.js';
+import { FakeClock } from '../../../helpers/fake-clock.js';
 
 /** The system TTLs of `vault server -dev`: 768h each. */
 export const SYSTEM_TTLS = { defaultLeaseTtl: 2_764_800, maxLeaseTtl: 2_764_800 };
 
-/** A clock that only moves when told to. Starts at 2025-01-01T00:00:00.250Z (off the second on purpose). */
-export class FakeClock implements DevClock {
-  ms = Date.UTC(2025, 0, 1, 0, 0, 0, 250);
-
-  now(): number {
-    return this.ms;
-  }
-
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
+/** Where the fixtures' clock starts: 2025-01-01T00:00:00.250Z, off the second on purpose. */
+const DEV_START = Date.UTC(2025, 0, 1, 0, 0, 0, 250);
 
 /** A mount table entry; TTLs 0 = system values. */
 export function mountEntry(
@@ -48,7 +38,7 @@ export function mountEntry(
 
 /** A store, a clock and the mount table, ready for backends. */
 export function devWorld(mounts: MountEntry[] = []) {
-  const clock = new FakeClock();
+  const clock = new FakeClock(DEV_START);
   const store = new MemoryTokenStore(clock, SYSTEM_TTLS);
   const tokenMount = mountEntry('auth/token/', 'token');
   const table = [tokenMount, ...mounts];

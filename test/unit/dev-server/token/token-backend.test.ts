@@ -141,7 +141,7 @@ describe('auth/token/lookup-self, renew-self and expiry', () => {
       issue_time: '2025-01-01T00:00:00.25Z',
     });
 
-    clock.advance(3);
+    clock.advance(3000);
     const renewed = await logical(
       backend,
       devRequest(tokenMount, 'update', 'renew-self', { increment: '1h' }, token),
@@ -160,9 +160,9 @@ describe('auth/token/lookup-self, renew-self and expiry', () => {
     });
     expect(after.data?.last_renewal).toBe('2025-01-01T00:00:03.25Z');
 
-    clock.advance(8.9);
+    clock.advance(8900);
     expect(store.lookup(token.id)).toBeDefined();
-    clock.advance(0.2);
+    clock.advance(200);
     expect(store.lookup(token.id)).toBeUndefined();
     expect(
       await apiError(backend, devRequest(tokenMount, 'update', 'lookup', { token: token.id }, root)),
@@ -176,7 +176,7 @@ describe('auth/token/lookup-self, renew-self and expiry', () => {
     const { as, backend, tokenMount, store, clock } = setup();
     const token = store.lookup((await as().create({ ttl: '1h' })).auth.client_token);
     if (token === undefined) throw new Error('token missing');
-    clock.advance(1800);
+    clock.advance(1_800_000);
     const renewed = await logical(backend, devRequest(tokenMount, 'update', 'renew-self', {}, token));
     expect(renewed.auth?.lease_duration).toBe(3600);
     expect(renewed.warnings).toEqual([]);

@@ -1,4 +1,4 @@
-import type { Clock } from '../../../../src/lib/clock.js';
+import type { Clock } from '../../src/lib/clock.js';
 import type { FakeClock } from './fake-clock.js';
 
 /**
