@@ -5,13 +5,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent } from '../../../src/agent/create-agent.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { ROOT } from '../../helpers/cli-process.js';
 import { callVault, useDevServer } from '../../helpers/dev-server.js';
 import { LogLines } from '../../helpers/log-lines.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
 
 const server = useDevServer({}, 'each');
 const EXAMPLE = join(ROOT, 'examples/policies/certagent.hcl');
@@ -52,7 +52,11 @@ templates:
   );
   const config = await loadConfig([configFile], { env: { VAULT_TOKEN: token }, cwd: dir });
   const log = new LogLines();
-  const agent = createAgent({ config, logger: pino({ level: 'info' }, log.stream) });
+  // The agent's own logger: its error serializer is what puts Vault's message and the error code in the line.
+  const agent = createAgent({
+    config,
+    logger: createLogger({ level: 'info', format: 'json' }, log.stream).logger,
+  });
   return { agent, log };
 }
 
@@ -112,6 +116,7 @@ describe('the agent under the documented policy', () => {
     expect(report.failedCertificates).toEqual(['web']);
     const { log, status } = await runDaemonUntilCertificateError(token);
     expect(log).toMatch(/pki\/sign\/dev answered 403: 1 error occurred: \* permission denied/);
+    expect(log).toMatch(/"code":"VAULT_HTTP","status":403/);
     expect(status.ready).toBe(false);
     expect(status.certificates.web.last_error).toMatch(/pki\/sign\/dev answered 403: .*permission denied/);
   });
