@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateCheckError } from '../../../src/certs/cert-errors.js';
 import { generatePrivateKey } from '../../../src/certs/keys.js';
 import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { createTestCa, issueLeaf, type TestCa } from '../../helpers/test-ca.js';
 import { CONFIG, harness } from './support/source-harness.js';
 
@@ -275,7 +276,7 @@ describe('CertificateSource.run', () => {
     await h.events.waitFor('issued');
     await h.clock.nextSleep();
     controller.abort();
-    await expect(running).resolves.toBeUndefined();
+    await expect(withDeadline(running, 3000, 'the source to stop')).resolves.toBeUndefined();
     expect(h.clock.pending).toBe(0);
   });
 
@@ -284,9 +285,9 @@ describe('CertificateSource.run', () => {
     h.issuer.hold = new Promise<void>(() => {});
     const controller = new AbortController();
     const running = h.source.run(controller.signal);
-    while (h.issuer.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await h.issuer.called();
     controller.abort();
-    await expect(running).resolves.toBeUndefined();
+    await expect(withDeadline(running, 3000, 'the source to stop')).resolves.toBeUndefined();
     expect(h.issuer.aborted).toBe(1);
     expect(h.events.of('failed')).toEqual([]);
   });
