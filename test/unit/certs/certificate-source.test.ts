@@ -1,32 +1,17 @@
 import { createPrivateKey } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CertificateCheckError } from '../../../src/certs/cert-errors.js';
 import { generatePrivateKey } from '../../../src/certs/keys.js';
 import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
 import { withDeadline } from '../../helpers/deadline.js';
-import { createTestCa, issueLeaf, type TestCa } from '../../helpers/test-ca.js';
-import { CONFIG, harness } from './support/source-harness.js';
+import { issueLeaf } from '../../helpers/test-ca.js';
+import { CONFIG, harness, useSourceSuite } from './support/source-harness.js';
 
-let ca: TestCa;
-const controllers: AbortController[] = [];
-
-beforeAll(async () => {
-  ca = await createTestCa();
-});
-
-afterEach(() => {
-  for (const controller of controllers.splice(0)) controller.abort();
-});
-
-function signal(): AbortSignal {
-  const controller = new AbortController();
-  controllers.push(controller);
-  return controller.signal;
-}
+const { ca, signal, stop } = useSourceSuite();
 
 describe('CertificateSource.ensure', () => {
   it('obtains, checks, saves and publishes a bundle in sign mode with one request', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const bundle = await h.source.ensure(signal());
     expect(h.issuer.calls.map((call) => call.kind)).toEqual(['sign']);
     const request = h.issuer.calls[0]?.request;
@@ -38,7 +23,7 @@ describe('CertificateSource.ensure', () => {
     expect(bundle.privateKeyType).toBe('ec');
     expect(bundle.obtainedAt).toBe(h.clock.now());
     expect(bundle.altNames).toEqual(['web.example.com', 'web2.example.com']);
-    expect(bundle.caChain).toEqual([ca.pem.trim()]);
+    expect(bundle.caChain).toEqual([ca().pem.trim()]);
     // random = 0: exactly 0.67 of the lifetime measured from obtainedAt.
     expect(h.source.renewAt).toBeCloseTo(bundle.obtainedAt + 0.67 * (bundle.notAfter - bundle.obtainedAt), 6);
     expect(h.events.events).toEqual([
@@ -54,7 +39,7 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('logs short phrases with certificate, serial, not_after and renew_at, and never the private key', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const bundle = await h.source.ensure(signal());
     const issued = h
       .logLines()
@@ -72,7 +57,7 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('uses the key Vault made in issue mode, in the form Vault sent it', async () => {
-    const h = harness(ca, { config: { ...CONFIG, mode: 'issue' } });
+    const h = harness(ca(), { config: { ...CONFIG, mode: 'issue' } });
     const bundle = await h.source.ensure(signal());
     expect(h.issuer.calls.map((call) => call.kind)).toEqual(['issue']);
     expect(bundle.privateKey).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
@@ -80,10 +65,10 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('adopts a stored bundle after a restart without calling the issuer', async () => {
-    const first = harness(ca);
+    const first = harness(ca());
     const obtained = await first.source.ensure(signal());
     first.clock.advance(60_000);
-    const second = harness(ca, {}, { clock: first.clock, store: first.store, issuer: first.issuer });
+    const second = harness(ca(), {}, { clock: first.clock, store: first.store, issuer: first.issuer });
     const adopted = await second.source.ensure(signal());
     expect(first.issuer.calls).toHaveLength(1);
     expect(adopted.certificate).toBe(obtained.certificate);
@@ -97,10 +82,10 @@ describe('CertificateSource.ensure', () => {
     ['the request changed', { config: { ...CONFIG, altNames: ['other.example.com'] } }, 0],
     ['it is due', {}, 0.7 * 3_600_000],
   ])('does not adopt when %s, and obtains instead', async (reason, overrides, laterMs) => {
-    const first = harness(ca);
+    const first = harness(ca());
     await first.source.ensure(signal());
     first.clock.advance(laterMs);
-    const second = harness(ca, overrides, { clock: first.clock, store: first.store, issuer: first.issuer });
+    const second = harness(ca(), overrides, { clock: first.clock, store: first.store, issuer: first.issuer });
     await second.source.ensure(signal());
     expect(first.issuer.calls).toHaveLength(2);
     expect(second.events.events.map((event) => event.type)).toEqual(['issued']);
@@ -112,7 +97,7 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('logs why an unreadable stored bundle is not adopted and obtains a new one', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.store.invalid.set('web', 'not valid JSON');
     await h.source.ensure(signal());
     expect(h.issuer.calls).toHaveLength(1);
@@ -124,7 +109,7 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('returns the current bundle while it is not due, without asking again', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const first = await h.source.ensure(signal());
     h.clock.advance(60_000);
     expect(await h.source.ensure(signal())).toBe(first);
@@ -132,7 +117,7 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('makes one attempt and throws what failed (no retry loop)', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.issuer.faults.push(new Error('vault is sealed'));
     await expect(h.source.ensure(signal())).rejects.toThrow('vault is sealed');
     expect(h.issuer.calls).toHaveLength(1);
@@ -141,8 +126,8 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('refuses an answer whose certificate is for another key', async () => {
-    const h = harness(ca);
-    const stranger = await issueLeaf(ca, {
+    const h = harness(ca());
+    const stranger = await issueLeaf(ca(), {
       privateKeyPem: await generatePrivateKey('ec', 256),
       commonName: 'web.example.com',
     });
@@ -156,7 +141,7 @@ describe('CertificateSource.ensure', () => {
   });
 
   it('publishes the bundle even when it cannot be saved, and says so', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.store.failSaves = true;
     const bundle = await h.source.ensure(signal());
     expect(h.source.bundle.value).toBe(bundle);
@@ -166,7 +151,7 @@ describe('CertificateSource.ensure', () => {
 
 describe('CertificateSource.run', () => {
   it('renews at renewAt, with a new key each time by default', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const running = h.source.run(signal());
     const first = (await h.events.waitFor('issued')).serialNumber;
     const firstKey = h.source.bundle.value?.privateKey;
@@ -186,16 +171,16 @@ describe('CertificateSource.run', () => {
     expect(h.source.bundle.version).toBe(2);
     expect(h.store.saves).toBe(2);
     await h.clock.nextSleep();
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('reuses the key when reuse_key is set, also across a restart', async () => {
-    const first = harness(ca, { config: { ...CONFIG, reuseKey: true } });
+    const first = harness(ca(), { config: { ...CONFIG, reuseKey: true } });
     const key = (await first.source.ensure(signal())).privateKey;
     first.clock.advance(0.7 * 3_600_000);
     const restarted = harness(
-      ca,
+      ca(),
       { config: { ...CONFIG, reuseKey: true } },
       { clock: first.clock, store: first.store, issuer: first.issuer },
     );
@@ -206,7 +191,7 @@ describe('CertificateSource.run', () => {
   });
 
   it('backs off exponentially on failure, capped by the time left, keeping the old bundle', async () => {
-    const h = harness(ca, { backoff: { minMs: 1_000, maxMs: 3_600_000 } });
+    const h = harness(ca(), { backoff: { minMs: 1_000, maxMs: 3_600_000 } });
     const running = h.source.run(signal());
     await h.events.waitFor('issued');
     const old = h.source.bundle.value;
@@ -230,12 +215,12 @@ describe('CertificateSource.run', () => {
     expect(Math.max(...delays)).toBeLessThan(120_000);
     expect(h.events.of('failed')[0]?.error).toBeInstanceOf(Error);
     expect(h.logLines().some((line) => line.includes('"msg":"certificate request failed"'))).toBe(true);
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('recovers after failures and resets the backoff', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.issuer.faults.push(new Error('503'), new Error('503'));
     const running = h.source.run(signal());
     await h.events.waitFor('failed', 1);
@@ -248,12 +233,12 @@ describe('CertificateSource.run', () => {
     // Back to waiting for the renewal, not for another retry.
     expect((await h.events.waitFor('scheduled')).renewAt).toBe(h.source.renewAt);
     expect(await h.clock.nextSleep()).toBe(h.clock.now() + WALL_CLOCK_SLICE_MS);
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('does not hot-loop on a certificate that fails its checks: it waits the longest backoff (30 s with nothing valid)', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.issuer.faults.push((issued) => ({ ...issued, caChain: [], issuingCa: '' }));
     const running = h.source.run(signal());
     const failed = await h.events.waitFor('failed');
@@ -265,12 +250,12 @@ describe('CertificateSource.run', () => {
     h.clock.advance(30_000);
     await h.events.waitFor('issued');
     expect(h.issuer.calls).toHaveLength(2);
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('stops promptly when aborted while waiting for renewal', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const controller = new AbortController();
     const running = h.source.run(controller.signal);
     await h.events.waitFor('issued');
@@ -281,7 +266,7 @@ describe('CertificateSource.run', () => {
   });
 
   it('stops promptly when aborted during a request, aborting the request', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.issuer.hold = new Promise<void>(() => {});
     const controller = new AbortController();
     const running = h.source.run(controller.signal);
@@ -293,18 +278,21 @@ describe('CertificateSource.run', () => {
   });
 
   it('never renews sooner than the minimum backoff after the last issuance', async () => {
-    const h = harness(ca, { config: { ...CONFIG, ttlMs: 1_000 }, backoff: { minMs: 5_000, maxMs: 60_000 } });
+    const h = harness(ca(), {
+      config: { ...CONFIG, ttlMs: 1_000 },
+      backoff: { minMs: 5_000, maxMs: 60_000 },
+    });
     const running = h.source.run(signal());
     const issued = await h.events.waitFor('issued');
     const obtainedAt = h.source.bundle.value?.obtainedAt ?? 0;
     expect(issued.renewAt).toBeLessThan(obtainedAt + 5_000);
     expect(await h.clock.nextSleep()).toBe(obtainedAt + 5_000);
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('keeps running when an event listener throws', async () => {
-    const h = harness(ca, {
+    const h = harness(ca(), {
       onEvent: () => {
         throw new Error('listener bug');
       },
