@@ -10,6 +10,7 @@ import { startDevServer } from '../../../src/dev-server/index.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { createVaultClient } from '../../../src/vault/vault-client.js';
 import type { VaultClient } from '../../../src/vault/types.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
 
@@ -106,28 +107,27 @@ export class LifecycleHarness {
     });
   }
 
-  /** Waits (real time, with a deadline) until `sleepers` parts (the lifecycle, by default alone) sleep on the clock. */
-  async settled(timeoutMs = 5000, sleepers = 1): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.clock.pending < sleepers) {
-      if (Date.now() > deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return true;
+  /**
+   * Resolves once `sleepers` parts (the lifecycle, by default alone) sleep on the clock: the clock tells of every
+   * sleep asked for, so this waits on that event; the deadline only names what never happened.
+   */
+  settled(sleepers = 1, timeoutMs = 5000): Promise<void> {
+    const what = sleepers === 1 ? 'the lifecycle to sleep on the clock' : `${sleepers} sleeps on the clock`;
+    return withDeadline(this.clock.waitForPending(sleepers), timeoutMs, what);
   }
 
   /**
    * Moves fake time forward to `until`, one wake-up at a time, waiting for the lifecycle to be asleep before
-   * each step; `afterStep` runs at every stop (to probe Vault with the current token).
+   * each step and after the last; `afterStep` runs at every stop (to probe Vault with the current token).
    */
   async advanceTo(until: number, afterStep?: () => Promise<void>, sleepers = 1): Promise<void> {
     while (this.clock.now() < until) {
-      if (!(await this.settled(5000, sleepers))) throw new Error('the lifecycle never went to sleep');
+      await this.settled(sleepers);
       const wake = await this.clock.nextSleep();
       this.clock.advanceTo(Math.min(wake, until));
       await afterStep?.();
     }
-    await this.settled(1000, sleepers);
+    await this.settled(sleepers);
   }
 
   /** Stops the lifecycle only (revoke_on_shutdown runs), keeping the dev server up. */

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { createVaultPkiIssuer } from '../../../src/agent/vault-pki-issuer.js';
 import { CertificateSource } from '../../../src/certs/certificate-source.js';
 import { StateStore } from '../../../src/certs/state-store.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { LifecycleHarness, ROOT } from './lifecycle-harness.js';
 
 let h: LifecycleHarness;
@@ -293,11 +294,19 @@ async function signCount(): Promise<number> {
   return reply.json.data.total as number;
 }
 
-async function waitForToken(expected: string): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (h.lifecycle.token.value !== expected) {
-    if (Date.now() > deadline) throw new Error('the new token was not picked up');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * Resolves once the lifecycle publishes `expected`: the token is a `Latest`, so this waits on its change events
+ * (starting from the current value); the deadline only names what never happened.
+ */
+async function waitForToken(expected: string, timeoutMs = 2000): Promise<void> {
+  const stop = new AbortController();
+  const published = (async () => {
+    for await (const token of h.lifecycle.token.changes(stop.signal)) if (token === expected) return;
+  })();
+  try {
+    await withDeadline(published, timeoutMs, 'the lifecycle to publish the new token');
+  } finally {
+    stop.abort();
   }
 }
 

@@ -10,6 +10,7 @@ import type {
   AuthMethodSettings,
   VaultConfig,
 } from '../../../src/config/runtime-config.js';
+import { withDeadline } from '../../helpers/deadline.js';
 
 const VAULT = { clientCert: undefined, clientKey: undefined, token: undefined } as unknown as VaultConfig;
 const signal = new AbortController().signal;
@@ -133,12 +134,7 @@ describe('token_file watching', () => {
     try {
       const started = Date.now();
       await act();
-      await Promise.race([
-        changed,
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error('no change noticed within a second')), 1000),
-        ),
-      ]);
+      await withDeadline(changed, 1000, 'the change to be noticed');
       expect(Date.now() - started).toBeLessThan(1000);
       const credential = await tokenFile.credential(signal);
       return credential.kind === 'token' ? credential.token : '';

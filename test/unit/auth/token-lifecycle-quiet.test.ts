@@ -5,13 +5,13 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
 import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
 import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
 import type { VaultClient } from '../../../src/vault/types.js';
+import { LogLines } from '../../helpers/log-lines.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -34,16 +34,8 @@ it('a busy directory and a same-token rewrite log the schedule at info once', as
     requestText: async () => '',
     close: async () => undefined,
   };
-  const lines: { level: number; msg: string }[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
-        done();
-      },
-    }),
-  );
+  const log = new LogLines();
+  const logger = pino({ level: 'debug' }, log.stream);
   const autoAuth: AutoAuthConfig = {
     method: {
       settings: { type: 'token_file', tokenFilePath: tokenFile },
@@ -69,9 +61,9 @@ it('a busy directory and a same-token rewrite log the schedule at info once', as
   const controller = new AbortController();
   const running = lifecycle.run(controller.signal);
   const scheduled = (level: number) =>
-    lines.filter((line) => line.msg === 'next token renewal scheduled' && line.level === level).length;
+    log.lines.filter((line) => line.msg === 'next token renewal scheduled' && line.level === level).length;
   try {
-    await until(() => scheduled(30) === 1);
+    await log.until(() => scheduled(30) === 1, 'the renewal scheduled at info', 3000);
     await mkdir(join(dir, 'state'));
     for (let i = 0; i < 20; i++) {
       await appendFile(join(dir, 'agent.log'), `line ${i}\n`);
@@ -79,7 +71,7 @@ it('a busy directory and a same-token rewrite log the schedule at info once', as
     }
     // Same token, other whitespace: a real content change, so the barrier for the sibling writes above.
     await writeFile(tokenFile, 'hvs.quietToken01\n');
-    await until(() => scheduled(20) === 1);
+    await log.until(() => scheduled(20) === 1, 'the renewal scheduled again at debug', 3000);
     expect(scheduled(30)).toBe(1);
     expect(lookups).toBe(1);
   } finally {
@@ -87,11 +79,3 @@ it('a busy directory and a same-token rewrite log the schedule at info once', as
     await running;
   }
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 3 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -12,6 +12,7 @@ import type { AuthMethodSettings, AutoAuthConfig } from '../../../src/config/run
 import { createLogger } from '../../../src/telemetry/logger.js';
 import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -83,13 +84,10 @@ const echoing = (request: VaultRequest) =>
     errors: [`cannot parse ${JSON.stringify(request.body)}`],
   });
 
+/** `count` times: waits for the lifecycle to sleep on the fake clock (the clock's own event), then wakes it. */
 async function steps(clock: FakeClock, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const deadline = Date.now() + 3000;
-    while (clock.pending === 0) {
-      if (Date.now() > deadline) throw new Error('the lifecycle never went to sleep');
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+    await withDeadline(clock.waitForPending(), 3000, `the lifecycle to sleep on the clock (step ${i + 1})`);
     clock.advanceTo(await clock.nextSleep());
   }
 }

@@ -4,16 +4,21 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AuthMethod } from '../../../src/auth/methods/auth-method.js';
 import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
 import type { VaultClient } from '../../../src/vault/types.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 async function watchCalls(watchFiles: boolean | undefined): Promise<number> {
   const watch = vi.fn(async () => async () => undefined);
+  let asked!: () => void;
+  const credentialAsked = new Promise<void>((resolve) => (asked = resolve));
   const method: AuthMethod = {
     type: 'token_file',
     replacement: 'file-change',
-    // Never answers: the lifecycle waits here until stopped, after deciding whether to watch.
-    credential: (signal) =>
-      new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    // Asked for only once the lifecycle has decided whether to watch; never answers, so it waits here until stopped.
+    credential: (signal) => {
+      asked();
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    },
     watch,
   };
   const lifecycle = new TokenLifecycle({
@@ -29,8 +34,7 @@ async function watchCalls(watchFiles: boolean | undefined): Promise<number> {
   });
   const stop = new AbortController();
   const running = lifecycle.run(stop.signal).catch(() => undefined);
-  await vi.waitFor(() => expect(lifecycle.token.value).toBeUndefined());
-  await new Promise((resolve) => setImmediate(resolve));
+  await withDeadline(credentialAsked, 3000, 'the lifecycle to ask for a credential');
   stop.abort();
   await running;
   return watch.mock.calls.length;

@@ -12,6 +12,7 @@ import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
 import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
 import type { VaultClient } from '../../../src/vault/types.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
@@ -102,13 +103,9 @@ describe('token lifecycle: login attempts', () => {
   );
 });
 
-/** Waits (real time, with a deadline) until the lifecycle sleeps on the fake clock. */
-async function asleep(clock: FakeClock): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (clock.pending === 0) {
-    if (Date.now() > deadline) throw new Error('the lifecycle never went to sleep');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
+/** Resolves once the lifecycle sleeps on the fake clock (the clock's own event); the deadline names what never came. */
+function asleep(clock: FakeClock): Promise<void> {
+  return withDeadline(clock.waitForPending(), 3000, 'the lifecycle to sleep on the clock');
 }
 
 describe('token lifecycle: a refused token reported during the login backoff', () => {

@@ -4,6 +4,7 @@ import type { TokenState } from '../../../src/auth/token-renewal.js';
 import { renewToken } from '../../../src/auth/token-renewal.js';
 import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
 
 function deps(answer: (request: VaultRequest) => unknown) {
   const results: string[] = [];
@@ -20,7 +21,7 @@ function deps(answer: (request: VaultRequest) => unknown) {
     results,
     deps: {
       vault,
-      clock: { now: () => 1_000_000, sleep: async () => undefined },
+      clock: new FakeClock(1_000_000),
       metrics: { tokenRenewals: { inc: (labels: { result: string }) => results.push(labels.result) } },
       logger: pino({ level: 'silent' }),
       canRelogin: true,

@@ -1,28 +1,12 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentError } from '../../../src/lib/errors.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
-import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
-import { harness, type Harness } from './support/source-harness.js';
+import { harness, type Harness, useSourceSuite } from './support/source-harness.js';
 
 // What a failed attempt leaves in the log: the error itself under `error`, so the logger's serializer keeps its
 // stable code and cause chain (a message alone cannot be matched on or alerted on).
 
-let ca: TestCa;
-const controllers: AbortController[] = [];
-
-beforeAll(async () => {
-  ca = await createTestCa();
-});
-
-afterEach(() => {
-  for (const controller of controllers.splice(0)) controller.abort();
-});
-
-function signal(): AbortSignal {
-  const controller = new AbortController();
-  controllers.push(controller);
-  return controller.signal;
-}
+const { ca, signal, stop } = useSourceSuite();
 
 function logged(h: Harness, msg: string): Record<string, unknown>[] {
   return h
@@ -33,7 +17,7 @@ function logged(h: Harness, msg: string): Record<string, unknown>[] {
 
 describe('backOffAfterFailure, as a source logs it', () => {
   it("logs a failed issuance with the error's type, code, status and cause chain", async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const refused = new VaultHttpError({
       status: 403,
       method: 'PUT',
@@ -58,24 +42,24 @@ describe('backOffAfterFailure, as a source logs it', () => {
       },
     });
     expect((line?.error as { cause: { message: string } }).cause.message).toContain('permission denied');
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('logs a rejected certificate with the check error’s code', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.issuer.faults.push((issued) => ({ ...issued, caChain: [], issuingCa: '' }));
     const running = h.source.run(signal());
     await h.events.waitFor('failed');
     expect(logged(h, 'certificate rejected')[0]).toMatchObject({
       error: { type: 'CertificateCheckError', code: 'CERT_CHECK_FAILED' },
     });
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('logs a bundle that could not be saved with the code of the error and of its cause', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     h.store.failSaves = true;
     await h.source.ensure(signal());
     expect(logged(h, 'certificate not saved to state_dir')[0]).toMatchObject({
@@ -85,7 +69,7 @@ describe('backOffAfterFailure, as a source logs it', () => {
   });
 
   it('logs a throwing event listener with its error', async () => {
-    const h = harness(ca, {
+    const h = harness(ca(), {
       onEvent: () => {
         throw Object.assign(new Error('listener bug'), { code: 'LISTENER_BUG' });
       },

@@ -1,29 +1,21 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
-import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { FakeIssuer } from './support/fake-issuer.js';
 import { JumpingClock } from '../../helpers/jumping-clock.js';
-import { harness } from './support/source-harness.js';
+import { harness, useSourceSuite } from './support/source-harness.js';
 
 // The wall clock jumps forward while a source waits for its renewal (a VM resumed from suspend, an NTP step):
 // timers keep running their length, so only a source that reads the clock again notices the renewal is due.
 
-let ca: TestCa;
-const controller = new AbortController();
-
-beforeAll(async () => {
-  ca = await createTestCa();
-});
-
-afterEach(() => controller.abort());
+const { ca, signal, stop } = useSourceSuite();
 
 describe('CertificateSource.run and a wall clock that jumps', () => {
   it('renews within one slice of timer time when the clock jumps past the renewal time', async () => {
     const timers = new FakeClock();
     const clock = new JumpingClock(timers);
-    const h = harness(ca, { clock }, { clock: timers, issuer: new FakeIssuer(ca, () => clock.now()) });
-    const running = h.source.run(controller.signal);
+    const h = harness(ca(), { clock }, { clock: timers, issuer: new FakeIssuer(ca(), () => clock.now()) });
+    const running = h.source.run(signal());
     const first = await h.events.waitFor('issued');
     await timers.nextSleep();
     const waitingSince = timers.now();
@@ -38,7 +30,7 @@ describe('CertificateSource.run and a wall clock that jumps', () => {
     expect(h.events.of('issued')[1]).toMatchObject({ reason: 'renewal', previousSerial: first.serialNumber });
     expect(timers.now() - waitingSince).toBe(WALL_CLOCK_SLICE_MS);
     expect(h.source.renewAt).toBeGreaterThan(clock.now());
-    controller.abort();
+    stop();
     await running;
   });
 });

@@ -1,27 +1,11 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
-import { harness } from './support/source-harness.js';
+import { describe, expect, it } from 'vitest';
+import { harness, useSourceSuite } from './support/source-harness.js';
 
-let ca: TestCa;
-const controllers: AbortController[] = [];
-
-beforeAll(async () => {
-  ca = await createTestCa();
-});
-
-afterEach(() => {
-  for (const controller of controllers.splice(0)) controller.abort();
-});
-
-function signal(): AbortSignal {
-  const controller = new AbortController();
-  controllers.push(controller);
-  return controller.signal;
-}
+const { ca, signal, stop } = useSourceSuite();
 
 describe('CertificateSource.rotate', () => {
   it('re-issues at once instead of waiting for the renewal, then schedules from the new certificate', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const running = h.source.run(signal());
     const first = await h.events.waitFor('issued');
     const wakeAt = (await h.events.waitFor('scheduled')).renewAt;
@@ -37,24 +21,24 @@ describe('CertificateSource.rotate', () => {
     // The next renewal is scheduled from the rotated certificate, not the old one.
     expect((await h.events.waitFor('scheduled', 2)).renewAt).toBe(h.source.renewAt);
     expect(h.source.renewAt).toBeGreaterThan(wakeAt - 1);
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('answers a burst of requests with one issuance', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const running = h.source.run(signal());
     await h.events.waitFor('issued');
     await h.clock.nextSleep();
     const bundles = await Promise.all([h.source.rotate(), h.source.rotate(), h.source.rotate()]);
     expect(new Set(bundles.map((bundle) => bundle.serialNumber)).size).toBe(1);
     expect(h.issuer.calls).toHaveLength(2);
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('rejects the caller when the forced issuance fails, and retries it with backoff', async () => {
-    const h = harness(ca);
+    const h = harness(ca());
     const running = h.source.run(signal());
     const first = await h.events.waitFor('issued');
     await h.clock.nextSleep();
@@ -68,14 +52,14 @@ describe('CertificateSource.rotate', () => {
     h.clock.advanceTo(retryAt);
     const second = await h.events.waitFor('issued', 2);
     expect(second).toMatchObject({ reason: 'forced', previousSerial: first.serialNumber });
-    controllers[0]?.abort();
+    stop();
     await running;
   });
 
   it('a rotation asked for before the start skips adopting the stored certificate', async () => {
-    const first = harness(ca);
+    const first = harness(ca());
     await first.source.ensure(signal());
-    const restarted = harness(ca, {}, { clock: first.clock, store: first.store, issuer: first.issuer });
+    const restarted = harness(ca(), {}, { clock: first.clock, store: first.store, issuer: first.issuer });
     const rotated = restarted.source.rotate();
     const running = restarted.source.run(signal());
     const bundle = await rotated;
@@ -83,7 +67,7 @@ describe('CertificateSource.rotate', () => {
     expect(restarted.events.events.map((event) => event.type)).toEqual(['issued']);
     expect(restarted.events.of('issued')[0]).toMatchObject({ reason: 'forced' });
     expect(bundle.serialNumber).not.toBe(first.source.bundle.value?.serialNumber);
-    controllers.forEach((controller) => controller.abort());
+    stop();
     await running;
   });
 });

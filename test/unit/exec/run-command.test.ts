@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeCommand, runCommand, succeeded } from '../../../src/exec/run-command.js';
+import { waitForFile } from '../../helpers/file-watch.js';
 
 const BIN = join(import.meta.dirname, '../../fixtures/bin');
 const node = (script: string, ...args: string[]) => ({
@@ -15,15 +16,9 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** Polls until the file holds a pid (the command is up), with a deadline. */
+/** The pid the command wrote to `path`, once it has (the command is up): waits on the directory's events. */
 async function pidFrom(path: string): Promise<number> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const text = await readFile(path, 'utf8').catch(() => '');
-    if (text) return Number(text);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no pid in ${path}`);
+  return Number(await waitForFile(path, `a pid in ${path}`));
 }
 
 /** Whether the process still runs; a zombie (dead, not yet reaped by whoever inherited it) counts as gone. */

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeCommand, runCommand, succeeded } from '../../../src/exec/run-command.js';
 import { signalPidFile } from '../../../src/exec/signal-pid-file.js';
+import { waitForFile } from '../../helpers/file-watch.js';
 
 const ON_SIGNAL = join(import.meta.dirname, '../../fixtures/bin/on-signal.mjs');
 
@@ -24,30 +25,17 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Polls (with a deadline) until `probe` answers something. */
-async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const text = (path: string) => readFile(path, 'utf8').catch(() => undefined);
-
 describe('exec.signal through runCommand', () => {
   it('re-reads the pid file and signals the process it names', async () => {
     const pidFile = join(dir, 'app.pid');
     const log = join(dir, 'signals.log');
     const child = spawn(process.execPath, [ON_SIGNAL, pidFile, log], { stdio: 'ignore' });
     children.push(child);
-    await until(async () => (await text(pidFile))?.trim() || undefined, 'the pid file');
+    await waitForFile(pidFile, 'the pid file', (text) => text.trim() !== '');
     const spec = { signal: { pidFile, signal: 'SIGHUP' as const } };
     const result = await runCommand(spec, { timeoutMs: 5_000 });
     expect(succeeded(result)).toBe(true);
-    expect(await until(() => text(log), 'the first signal')).toBe('SIGHUP\n');
+    expect(await waitForFile(log, 'the first signal')).toBe('SIGHUP\n');
     expect(describeCommand(spec)).toBe(`SIGHUP → $(cat ${pidFile})`);
 
     // The consumer restarts under a new pid: the next signal reaches the new process.
@@ -57,9 +45,9 @@ describe('exec.signal through runCommand', () => {
     await writeFile(pidFile, '');
     const second = spawn(process.execPath, [ON_SIGNAL, pidFile, log2], { stdio: 'ignore' });
     children.push(second);
-    await until(async () => (Number(await text(pidFile)) === second.pid ? true : undefined), 'the new pid');
+    await waitForFile(pidFile, 'the new pid', (text) => Number(text) === second.pid);
     expect(succeeded(await runCommand(spec, { timeoutMs: 5_000 }))).toBe(true);
-    expect(await until(() => text(log2), 'the second signal')).toBe('SIGHUP\n');
+    expect(await waitForFile(log2, 'the second signal')).toBe('SIGHUP\n');
   });
 
   it('reports a stale pid file (no such process) as a failed command, without throwing', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watchFiles } from '../../../../src/auth/methods/watch-files.js';
+import { withDeadline } from '../../../helpers/deadline.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -12,7 +13,7 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-/** Counts wake-ups; `next()` resolves at the next one (or fails after a real-time deadline). */
+/** Counts wake-ups; `next()` resolves at the next one (or fails after a real-time deadline naming it). */
 function counter() {
   let count = 0;
   let waiters: (() => void)[] = [];
@@ -25,13 +26,7 @@ function counter() {
       for (const resolve of waiters.splice(0)) resolve();
     },
     next: (what: string) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no wake-up for ${what} within 3 s`)), 3000);
-        waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }),
+      withDeadline(new Promise<void>((resolve) => waiters.push(resolve)), 3000, `a wake-up for ${what}`),
     reset: () => {
       waiters = [];
     },

@@ -4,6 +4,7 @@ import type { PkiIssuer } from '../../../../src/certs/pki-issuer.js';
 import { formatSerial } from '../../../../src/certs/parse-certificate.js';
 import { x509 } from '../../../../src/certs/x509.js';
 import type { PkiIssued, PkiIssueRequest, PkiSignRequest } from '../../../../src/vault/pki-types.js';
+import { withDeadline } from '../../../helpers/deadline.js';
 import { issueLeaf, type TestCa } from '../../../helpers/test-ca.js';
 
 /** A request the fake received, and what it did with it. */
@@ -26,6 +27,8 @@ export class FakeIssuer implements PkiIssuer {
   aborted = 0;
   /** When set, requests wait for this promise before answering (to test abort). */
   hold: Promise<void> | undefined;
+  /** Woken (and dropped) on every request received. */
+  #waiters: (() => void)[] = [];
 
   constructor(
     private readonly ca: TestCa,
@@ -33,8 +36,23 @@ export class FakeIssuer implements PkiIssuer {
     private readonly defaultTtlMs = 3_600_000,
   ) {}
 
+  /**
+   * Resolves once `count` requests have reached the fake (at once if they have), as each arrives and before it is
+   * answered; fails after `timeoutMs` of real time naming what never came.
+   */
+  called(count = 1, timeoutMs = 5000): Promise<void> {
+    const arrived = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (this.calls.length >= count) resolve();
+        else this.#waiters.push(check);
+      };
+      check();
+    });
+    return withDeadline(arrived, timeoutMs, `${count} request(s) to the issuer`);
+  }
+
   async sign(request: PkiSignRequest, signal: AbortSignal): Promise<PkiIssued> {
-    this.calls.push({ kind: 'sign', request });
+    this.#received({ kind: 'sign', request });
     await this.#wait(signal);
     const csr = new x509.Pkcs10CertificateRequest(request.csr);
     if (!(await csr.verify())) throw new Error('bad CSR signature');
@@ -43,11 +61,16 @@ export class FakeIssuer implements PkiIssuer {
   }
 
   async issue(request: PkiIssueRequest, signal: AbortSignal): Promise<PkiIssued> {
-    this.calls.push({ kind: 'issue', request });
+    this.#received({ kind: 'issue', request });
     await this.#wait(signal);
     const pkcs8 = await generatePrivateKey('ec', 256);
     const sec1 = createPrivateKey(pkcs8).export({ type: 'sec1', format: 'pem' }).toString().trim();
     return this.#answer(request, { publicKeyPem: pkcs8, privateKey: sec1 });
+  }
+
+  #received(call: Call): void {
+    this.calls.push(call);
+    for (const wake of this.#waiters.splice(0)) wake();
   }
 
   async #wait(signal: AbortSignal): Promise<void> {

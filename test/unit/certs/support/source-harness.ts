@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { afterEach, beforeAll } from 'vitest';
 import type { CertificateEvent } from '../../../../src/certs/certificate-events.js';
 import {
   CertificateSource,
@@ -7,7 +8,7 @@ import {
 } from '../../../../src/certs/certificate-source.js';
 import type { CertificateConfig } from '../../../../src/config/runtime-config.js';
 import { serializeError } from '../../../../src/telemetry/serialize-error.js';
-import type { TestCa } from '../../../helpers/test-ca.js';
+import { createTestCa, type TestCa } from '../../../helpers/test-ca.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 import { FakeIssuer } from './fake-issuer.js';
 import { MemoryStore } from './memory-store.js';
@@ -97,4 +98,42 @@ export function harness(
     ...overrides,
   });
   return { source, clock, issuer, store, events, logLines: () => lines };
+}
+
+/** What a CertificateSource test file shares; see `useSourceSuite`. */
+export interface SourceSuite {
+  /** The file's test CA (made once, before its first test). */
+  readonly ca: () => TestCa;
+  /** A signal for one source or request, aborted after the test at the latest. */
+  readonly signal: () => AbortSignal;
+  /** Aborts every signal handed out so far: stops the test's sources before it checks how they ended. */
+  readonly stop: () => void;
+}
+
+/**
+ * The preamble of every CertificateSource test file: registers the hooks that make one test CA for the file and
+ * abort, after each test, every signal it handed out, so no source outlives its test. Call it at the top level.
+ */
+export function useSourceSuite(): SourceSuite {
+  let ca: TestCa | undefined;
+  const controllers: AbortController[] = [];
+  const stop = (): void => {
+    for (const controller of controllers.splice(0)) controller.abort();
+  };
+  beforeAll(async () => {
+    ca = await createTestCa();
+  });
+  afterEach(stop);
+  return {
+    ca: () => {
+      if (!ca) throw new Error('the test CA is made in beforeAll: call ca() inside a test or hook');
+      return ca;
+    },
+    signal: () => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      return controller.signal;
+    },
+    stop,
+  };
 }
