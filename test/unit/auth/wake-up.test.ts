@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { WakeUp } from '../../../src/auth/wake-up.js';
-import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
+import { WALL_CLOCK_CHECK_MS } from '../../../src/lib/sleep-until.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { JumpingClock } from '../../helpers/jumping-clock.js';
 
@@ -16,10 +16,10 @@ describe('WakeUp', () => {
     const waiting = wake.wait(clock, 30 * 60_000, new AbortController().signal).then((r) => (result = r));
     await timers.nextSleep();
     clock.jump(60 * 60_000); // the machine slept for an hour
-    timers.advance(WALL_CLOCK_SLICE_MS);
+    timers.advance(WALL_CLOCK_CHECK_MS);
     await waiting;
     expect(result).toBe('timeout');
-    expect(timers.now()).toBe(WALL_CLOCK_SLICE_MS);
+    expect(timers.now()).toBe(WALL_CLOCK_CHECK_MS);
   });
 
   it('waits the whole time when the clock does not jump, and an event ends it early', async () => {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { CertificateCheckError } from '../../../src/certs/cert-errors.js';
-import { WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
+import { WALL_CLOCK_CHECK_MS } from '../../../src/lib/sleep-until.js';
 import { CONFIG, harness, useSourceSuite } from './support/source-harness.js';
 
 const { ca, signal, stop } = useSourceSuite();
@@ -63,7 +63,7 @@ describe('CertificateSource.run: retries', () => {
     expect(h.issuer.calls).toHaveLength(3);
     // Back to waiting for the renewal, not for another retry.
     expect((await h.events.waitFor('scheduled')).renewAt).toBe(h.source.renewAt);
-    expect(await h.clock.nextSleep()).toBe(h.clock.now() + WALL_CLOCK_SLICE_MS);
+    expect(await h.clock.nextSleep()).toBe(h.clock.now() + WALL_CLOCK_CHECK_MS);
     stop();
     await running;
   });

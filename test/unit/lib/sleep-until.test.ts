@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sleepUntil, WALL_CLOCK_SLICE_MS } from '../../../src/lib/sleep-until.js';
+import { sleepUntil, WALL_CLOCK_CHECK_MS } from '../../../src/lib/sleep-until.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { JumpingClock } from '../../helpers/jumping-clock.js';
 
@@ -15,17 +15,35 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 }
 
 describe('sleepUntil', () => {
-  it('waits in slices of at most WALL_CLOCK_SLICE_MS and resolves when the moment is reached', async () => {
+  it('waits with one timer until the moment, the wall clock read every WALL_CLOCK_CHECK_MS meanwhile', async () => {
     const clock = new FakeClock();
-    const at = clock.now() + 2 * WALL_CLOCK_SLICE_MS + 1_234;
+    const at = clock.now() + 2 * WALL_CLOCK_CHECK_MS + 1_234;
     const waiting = sleepUntil(clock, at);
-    for (let slice = 0; slice < 3; slice++) {
-      expect(await settled(waiting)).toBe(false);
-      clock.advanceTo(await clock.nextSleep());
+    expect(await settled(waiting)).toBe(false);
+    expect(clock.requested).toEqual([WALL_CLOCK_CHECK_MS, at - clock.now()]);
+    clock.advanceTo(at - 1);
+    expect(await settled(waiting)).toBe(false);
+    clock.advanceTo(at);
+    expect(await settled(waiting)).toBe(true);
+    // Nothing waits any more: no check either, so nothing keeps a finished process alive.
+    expect(clock.pending).toBe(0);
+  });
+
+  it('reads the wall clock once per check however many waits there are', async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const waits = Array.from({ length: 1_000 }, (_, i) => sleepUntil(clock, start + 3_600_000 + i * 1000));
+    expect(clock.pending).toBe(1_001);
+    for (let check = 1; check <= 10; check++) {
+      clock.advanceTo(start + check * WALL_CLOCK_CHECK_MS);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    await waiting;
-    expect(clock.now()).toBe(at);
-    expect(clock.requested).toEqual([WALL_CLOCK_SLICE_MS, WALL_CLOCK_SLICE_MS, 1_234]);
+    // 1,000 timers for the waits themselves, and one check every 30 s (not 1,000 of them).
+    expect(clock.requested.filter((ms) => ms === WALL_CLOCK_CHECK_MS)).toHaveLength(11);
+    expect(clock.requested).toHaveLength(1_011);
+    clock.advanceTo(start + 3_600_000 + 1_000_000);
+    await Promise.all(waits);
+    expect(clock.pending).toBe(0);
   });
 
   it('resolves at once, without a timer, when the moment has passed', async () => {
@@ -35,14 +53,18 @@ describe('sleepUntil', () => {
     expect(clock.requested).toEqual([]);
   });
 
-  it('notices a wall clock that jumps past the moment within one slice', async () => {
+  it('notices a wall clock that jumps past the moment within one check, for every wait', async () => {
     const clock = new JumpingClock(new FakeClock());
-    const waiting = sleepUntil(clock, clock.now() + 40 * 60_000);
-    await clock.timers.nextSleep();
+    const first = sleepUntil(clock, clock.now() + 40 * 60_000);
+    const second = sleepUntil(clock, clock.now() + 45 * 60_000);
+    const later = sleepUntil(clock, clock.now() + 3 * 60 * 60_000);
     clock.jump(50 * 60_000);
-    clock.timers.advance(WALL_CLOCK_SLICE_MS);
-    expect(await settled(waiting)).toBe(true);
-    expect(clock.timers.pending).toBe(0);
+    clock.timers.advance(WALL_CLOCK_CHECK_MS - 1);
+    expect(await settled(first)).toBe(false);
+    clock.timers.advance(1);
+    expect(await settled(first)).toBe(true);
+    expect(await settled(second)).toBe(true);
+    expect(await settled(later)).toBe(false);
   });
 
   it('waits longer by as much when the wall clock is set back', async () => {
