@@ -1,6 +1,6 @@
 // Shared by the real-server rotation tests (test/e2e/nginx-rotation, haproxy-rotation): an example recipe's agent
 // config pointed at a dev server with a short certificate, a TLS server process we can stop for sure, and a client
-// that opens connections at a steady rate and records the serial each handshake served.
+// that opens connections at a steady rate (in tls-load.ts) and records the serial each handshake served.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -10,7 +10,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'node:tls';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { parseDocument } from 'yaml';
 import type { DevServerProcess } from '../helpers/cli-process.js';
@@ -22,6 +21,8 @@ import {
   startDevServerProcess,
   waitFor,
 } from '../helpers/cli-process.js';
+import type { LoadReport } from './tls-load.js';
+import { fetchDevCa, handshake, loadTls } from './tls-load.js';
 
 /** The absolute path of a program on PATH (or in the sbin directories a non-root PATH may lack), or undefined. */
 export function findProgram(name: string): string | undefined {
@@ -125,86 +126,6 @@ export function startServer(file: string, args: readonly string[], cwd: string):
       await exited;
     },
   };
-}
-
-/** What the client saw. */
-export interface LoadReport {
-  readonly attempts: number;
-  readonly handshakes: number;
-  readonly failures: readonly string[];
-  /** Distinct serials, in the order they were first served. */
-  readonly serials: readonly string[];
-  readonly seconds: number;
-}
-
-/** One verified TLS handshake (the dev CA, the name `localhost`); resolves with the served serial. */
-export function handshake(port: number, ca: string, timeoutMs = 5000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, timeout: timeoutMs });
-    socket.once('secureConnect', () => {
-      const serial = socket.getPeerCertificate().serialNumber;
-      socket.destroy();
-      resolve(serial);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      reject(new Error(`no handshake within ${timeoutMs} ms`));
-    });
-    socket.once('error', reject);
-  });
-}
-
-/**
- * Starts a handshake every 1/rate s for `durationMs` (without waiting for the previous one, as independent clients
- * would), and resolves once every one has finished.
- */
-export async function loadTls(options: {
-  readonly port: number;
-  readonly ca: string;
-  readonly durationMs: number;
-  readonly ratePerSecond: number;
-}): Promise<LoadReport> {
-  const started = performance.now();
-  const failures: string[] = [];
-  const serials: string[] = [];
-  const pending: Promise<void>[] = [];
-  let handshakes = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      if (performance.now() - started >= options.durationMs) {
-        clearInterval(timer);
-        resolve();
-        return;
-      }
-      const at = ((performance.now() - started) / 1000).toFixed(2);
-      pending.push(
-        handshake(options.port, options.ca).then(
-          (serial) => {
-            handshakes += 1;
-            if (!serials.includes(serial)) serials.push(serial);
-          },
-          (error: Error) => {
-            failures.push(`${at}s: ${error.message}`);
-          },
-        ),
-      );
-    }, 1000 / options.ratePerSecond);
-  });
-  await Promise.all(pending);
-  return {
-    attempts: pending.length,
-    handshakes,
-    failures,
-    serials,
-    seconds: (performance.now() - started) / 1000,
-  };
-}
-
-/** The dev server's CA, which the client trusts. */
-export async function fetchDevCa(vaultAddress: string): Promise<string> {
-  const response = await fetch(`${vaultAddress}/v1/pki/ca/pem`);
-  if (!response.ok) throw new Error(`pki/ca/pem answered ${response.status}`);
-  return response.text();
 }
 
 /** What one rotation run measured, printed by the test. */
