@@ -7,14 +7,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, killAll, runCliToEnd } from '../helpers/cli-process.js';
-import {
-  PROBLEM_LINE,
-  RENDER_PROBLEM,
-  baseConfigText,
-  configEnv,
-  configFiles,
-  fuzzSeed,
-} from './config-arbitrary.js';
+import { PROBLEM_LINE, RENDER_PROBLEM, configEnv, configFiles, fuzzSeed } from './config-arbitrary.js';
+import { baseConfigText } from './config-base.js';
 
 const RUNS = Number(process.env.CERTAGENT_FUZZ_CLI_RUNS ?? 50);
 const dir = mkdtempSync(join(tmpdir(), 'certagent-fuzz-cli-'));
