@@ -26,7 +26,9 @@ function counter() {
       for (const resolve of waiters.splice(0)) resolve();
     },
     next: (what: string) =>
-      withDeadline(new Promise<void>((resolve) => waiters.push(resolve)), 3000, `a wake-up for ${what}`),
+      // Generous: the deadline only names a wake-up that never came; 3 s was once exceeded on a loaded machine
+      // (the full suite beside it), where chokidar's stat of 100 sibling events queued behind everything else.
+      withDeadline(new Promise<void>((resolve) => waiters.push(resolve)), 15_000, `a wake-up for ${what}`),
     reset: () => {
       waiters = [];
     },
