@@ -3,22 +3,18 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseConfigTexts } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import { refusedWith } from './refused-with.js';
 
 const A = '/etc/certagent/a.yaml';
 const B = '/etc/certagent/b.yaml';
 
 function problems(texts: string[], env: NodeJS.ProcessEnv = {}): string[] {
-  try {
+  return refusedWith(() =>
     parseConfigTexts(
       texts.map((text, index) => ({ file: index === 0 ? A : B, text })),
       { env, cwd: '/work' },
-    );
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
+    ),
+  );
 }
 
 describe('config fuzz regressions', () => {

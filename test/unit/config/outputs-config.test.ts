@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigTexts } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import type { ConfigError } from '../../../src/lib/errors.js';
+import { refusedWith } from './refused-with.js';
 
 const FILE = '/etc/certagent/agent.yaml';
 const HEAD = `certificates:
@@ -17,13 +18,7 @@ function parse(text: string) {
 }
 
 function problems(text: string): string[] {
-  try {
-    parse(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
+  return refusedWith(() => parse(text));
 }
 
 describe('outputs config (keystores, atomic directories, KV secrets)', () => {

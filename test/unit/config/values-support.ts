@@ -1,9 +1,8 @@
 // Shared by the values-*.test.ts files: one config text parsed as /etc/certagent/agent.yaml (cwd /cwd), with a
 // certificate block to append, and the problems a refused text gives.
 
-import { expect } from 'vitest';
 import { parseConfigTexts } from '../../../src/config/load-config.js';
-import { ConfigError } from '../../../src/lib/errors.js';
+import { refusedWith } from './refused-with.js';
 
 export const FILE = '/etc/certagent/agent.yaml';
 export const CERT = `certificates:
@@ -21,11 +20,5 @@ export function parse(
 }
 
 export function problems(text: string, env?: NodeJS.ProcessEnv): string[] {
-  try {
-    parse(text, env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
+  return refusedWith(() => parse(text, env));
 }
