@@ -4,56 +4,25 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthMethod } from '../../../src/auth/methods/auth-method.js';
-import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
-import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
 import type { TokenState } from '../../../src/auth/token-renewal.js';
 import { renewToken } from '../../../src/auth/token-renewal.js';
 import { writeSinks } from '../../../src/auth/token-sink.js';
 import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
-import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
+import type { VaultClient } from '../../../src/vault/types.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
-import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
-
-interface LogLine {
-  msg: string;
-  error?: unknown;
-}
+import { LogLines } from '../../helpers/log-lines.js';
+import { autoAuthFor, methodFor, stubVault, unitLifecycle } from './support/unit-lifecycle.js';
 
 /** The agent's real logger, its lines parsed; `line(msg)` resolves with the first line with that message. */
 function capture() {
-  const lines: LogLine[] = [];
-  const waiters: { msg: string; resolve: (line: LogLine) => void }[] = [];
-  const stream = new Writable({
-    write: (chunk: Buffer, _encoding, done) => {
-      const line = JSON.parse(chunk.toString()) as LogLine;
-      lines.push(line);
-      for (const waiter of waiters.filter((entry) => entry.msg === line.msg)) waiter.resolve(line);
-      done();
-    },
-  });
-  const { logger } = createLogger({ level: 'debug' }, stream);
-  const line = (msg: string): Promise<LogLine> => {
-    const seen = lines.find((entry) => entry.msg === msg);
-    return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ msg, resolve }));
-  };
+  const log = new LogLines();
+  const { logger } = createLogger({ level: 'debug' }, log.stream);
+  const line = (msg: string) => log.line((entry) => entry.msg === msg, `the log line "${msg}"`);
   return { logger, line };
-}
-
-function vaultAnswering(answer: (request: VaultRequest) => unknown): VaultClient {
-  return {
-    request: async (request) => {
-      const value = answer(request);
-      if (value instanceof Error) throw value;
-      return value as never;
-    },
-    requestText: async () => '',
-    close: async () => undefined,
-  };
 }
 
 function lifecycle(
@@ -64,16 +33,7 @@ function lifecycle(
 ) {
   const clock = new FakeClock();
   const controller = new AbortController();
-  const built = new TokenLifecycle({
-    method,
-    autoAuth,
-    vault,
-    clock,
-    random: () => 0,
-    logger: log.logger,
-    metrics: { tokenRenewals: { inc: () => undefined }, authLogins: { inc: () => undefined } },
-    registerSecret: () => undefined,
-  });
+  const built = unitLifecycle({ method, autoAuth, vault, clock, logger: log.logger });
   const running = built.run(controller.signal);
   return {
     clock,
@@ -91,25 +51,14 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
-const tokenFileMethod = (path: string) =>
-  createAuthMethod(
-    {
-      settings: { type: 'token_file', tokenFilePath: path },
-      mountPath: 'auth/token',
-      namespace: undefined,
-      minBackoffMs: 1000,
-      maxBackoffMs: 60_000,
-      exitOnErr: false,
-    },
-    testVaultConfig('http://127.0.0.1:1'),
-  );
+const tokenFileMethod = (path: string) => methodFor(autoAuthFor({ type: 'token_file', tokenFilePath: path }));
 
 describe('auth failures in the log carry their code', () => {
   it('login failed: a missing token file is AUTH_CREDENTIALS', async () => {
     const log = capture();
     const run = lifecycle(
       tokenFileMethod(join(dir, 'missing')),
-      vaultAnswering(() => ({})),
+      stubVault(() => ({})),
       log,
     );
     try {
@@ -127,7 +76,7 @@ describe('auth failures in the log carry their code', () => {
   it('login failed: a token file still holding the token Vault refused is TOKEN_REFUSED', async () => {
     await writeFile(join(dir, 'token'), 'hvs.refusedToken1');
     const log = capture();
-    const vault = vaultAnswering(() => ({ data: { ttl: 3600, creation_ttl: 3600, renewable: true } }));
+    const vault = stubVault(() => ({ data: { ttl: 3600, creation_ttl: 3600, renewable: true } }));
     const run = lifecycle(tokenFileMethod(join(dir, 'token')), vault, log);
     try {
       await log.line('next token renewal scheduled');
@@ -150,7 +99,7 @@ describe('auth failures in the log carry their code', () => {
         request: { mountPath: 'auth/approle', body: {}, namespace: undefined },
       }),
     };
-    const vault = vaultAnswering((request) =>
+    const vault = stubVault((request) =>
       request.path === 'auth/approle/login'
         ? { auth: { client_token: 'hvs.revokeMe', lease_duration: 3600, renewable: true } }
         : new VaultUnreachableError('Vault unreachable at http://127.0.0.1:1 (connection refused)'),
@@ -176,7 +125,7 @@ describe('auth failures in the log carry their code', () => {
       renewToken(
         state(),
         {
-          vault: vaultAnswering(() => error),
+          vault: stubVault(() => error),
           clock: new FakeClock(1000),
           metrics: { tokenRenewals: { inc: () => undefined } },
           logger: log.logger,

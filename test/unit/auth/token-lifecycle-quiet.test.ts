@@ -7,13 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
-import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
-import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
-import type { VaultClient } from '../../../src/vault/types.js';
 import { LogLines } from '../../helpers/log-lines.js';
-import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { stubVault, unitLifecycle } from './support/unit-lifecycle.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -26,37 +22,17 @@ it('a busy directory and a same-token rewrite log the schedule at info once', as
   await writeFile(tokenFile, 'hvs.quietToken01');
   const clock = new FakeClock();
   let lookups = 0;
-  const vault: VaultClient = {
-    request: async () => {
-      lookups++;
-      return { data: { ttl: 3600, creation_ttl: 3600, renewable: true } } as never;
-    },
-    requestText: async () => '',
-    close: async () => undefined,
-  };
+  const vault = stubVault(() => {
+    lookups++;
+    return { data: { ttl: 3600, creation_ttl: 3600, renewable: true } };
+  });
   const log = new LogLines();
   const logger = pino({ level: 'debug' }, log.stream);
-  const autoAuth: AutoAuthConfig = {
-    method: {
-      settings: { type: 'token_file', tokenFilePath: tokenFile },
-      mountPath: 'auth/token',
-      namespace: undefined,
-      minBackoffMs: 1000,
-      maxBackoffMs: 60_000,
-      exitOnErr: false,
-    },
-    sinks: [],
-    revokeOnShutdown: false,
-  };
-  const lifecycle = new TokenLifecycle({
-    method: createAuthMethod(autoAuth.method, testVaultConfig('http://127.0.0.1:1')),
-    autoAuth,
+  const lifecycle = unitLifecycle({
+    settings: { type: 'token_file', tokenFilePath: tokenFile },
     vault,
     clock,
-    random: () => 0,
     logger,
-    metrics: { tokenRenewals: { inc: () => undefined }, authLogins: { inc: () => undefined } },
-    registerSecret: () => undefined,
   });
   const controller = new AbortController();
   const running = lifecycle.run(controller.signal);

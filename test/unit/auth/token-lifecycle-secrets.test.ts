@@ -6,15 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
-import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
-import type { AuthMethodSettings, AutoAuthConfig } from '../../../src/config/runtime-config.js';
+import type { AuthMethodSettings } from '../../../src/config/runtime-config.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
-import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
+import type { VaultRequest } from '../../../src/vault/types.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
 import { withDeadline } from '../../helpers/deadline.js';
-import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { stubVault, unitLifecycle } from './support/unit-lifecycle.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -30,35 +28,11 @@ function start(settings: AuthMethodSettings, answer: (request: VaultRequest) => 
     { level: 'debug' },
     new Writable({ write: (chunk: Buffer, _encoding, done) => ((logs += chunk.toString()), done()) }),
   );
-  const autoAuth: AutoAuthConfig = {
-    method: {
-      settings,
-      mountPath: `auth/${settings.type}`,
-      namespace: undefined,
-      minBackoffMs: 1000,
-      maxBackoffMs: 60_000,
-      exitOnErr: false,
-    },
-    sinks: [],
-    revokeOnShutdown: false,
-  };
-  const vault: VaultClient = {
-    request: async (request) => {
-      const value = answer(request);
-      if (value instanceof Error) throw value;
-      return value as never;
-    },
-    requestText: async () => '',
-    close: async () => undefined,
-  };
-  const lifecycle = new TokenLifecycle({
-    method: createAuthMethod(autoAuth.method, testVaultConfig('http://127.0.0.1:1')),
-    autoAuth,
-    vault,
+  const lifecycle = unitLifecycle({
+    settings,
+    vault: stubVault(answer),
     clock,
-    random: () => 0,
     logger,
-    metrics: { tokenRenewals: { inc: () => undefined }, authLogins: { inc: () => undefined } },
     registerSecret: (value, use) => secrets.register(value, use),
   });
   const controller = new AbortController();

@@ -7,14 +7,10 @@ import { join } from 'node:path';
 import { watch } from 'chokidar';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAuthMethod } from '../../../src/auth/methods/create-auth-method.js';
-import { TokenLifecycle } from '../../../src/auth/token-lifecycle.js';
-import type { AutoAuthConfig } from '../../../src/config/runtime-config.js';
-import type { VaultClient } from '../../../src/vault/types.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
 import { withDeadline } from '../../helpers/deadline.js';
-import { testVaultConfig } from '../../helpers/vault-config.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
+import { stubVault, unitLifecycle } from './support/unit-lifecycle.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -38,37 +34,17 @@ describe('token lifecycle: login attempts', () => {
       await mkdir(join(dir, 'state'));
       const clock = new FakeClock();
       const attempts: number[] = [];
-      const vault: VaultClient = {
-        request: async () => {
-          attempts.push(clock.now());
-          throw failures[failure]();
-        },
-        requestText: async () => '',
-        close: async () => undefined,
-      };
-      const autoAuth: AutoAuthConfig = {
-        method: {
-          settings: { type: 'token_file', tokenFilePath: tokenFile },
-          mountPath: 'auth/token',
-          namespace: undefined,
-          minBackoffMs: 1000,
-          maxBackoffMs: 60_000,
-          exitOnErr: false,
-        },
-        sinks: [],
-        revokeOnShutdown: false,
-      };
+      const vault = stubVault(() => {
+        attempts.push(clock.now());
+        return failures[failure]();
+      });
       // The agent's log file in the token's directory: every failure writes a line there.
       const logger = pino({ level: 'info' }, pino.destination({ dest: join(dir, 'agent.log'), sync: true }));
-      const lifecycle = new TokenLifecycle({
-        method: createAuthMethod(autoAuth.method, testVaultConfig('http://127.0.0.1:1')),
-        autoAuth,
+      const lifecycle = unitLifecycle({
+        settings: { type: 'token_file', tokenFilePath: tokenFile },
         vault,
         clock,
-        random: () => 0,
         logger,
-        metrics: { tokenRenewals: { inc: () => undefined }, authLogins: { inc: () => undefined } },
-        registerSecret: () => undefined,
       });
       // An observer of the same directory: once it has seen a write, the lifecycle's watcher has had its chance.
       const observer = watch(dir, { ignoreInitial: true, depth: 0 });
@@ -113,44 +89,23 @@ describe('token lifecycle: a refused token reported during the login backoff', (
     await writeFile(join(dir, 'role-id'), 'role-123');
     const clock = new FakeClock();
     const logins: number[] = [];
-    const vault: VaultClient = {
-      request: async (request) => {
-        if (request.path === 'auth/approle/login') {
-          logins.push(clock.now());
-          if (logins.length > 1) throw new VaultUnreachableError('Vault unreachable (connection refused)');
-          return { auth: { client_token: 'hvs.firstToken1', lease_duration: 60, renewable: true } } as never;
-        }
-        throw new VaultHttpError({ status: 403, method: 'POST', path: request.path, errors: ['denied'] });
+    const vault = stubVault((request) => {
+      if (request.path === 'auth/approle/login') {
+        logins.push(clock.now());
+        if (logins.length > 1) return new VaultUnreachableError('Vault unreachable (connection refused)');
+        return { auth: { client_token: 'hvs.firstToken1', lease_duration: 60, renewable: true } };
+      }
+      return new VaultHttpError({ status: 403, method: 'POST', path: request.path, errors: ['denied'] });
+    });
+    const lifecycle = unitLifecycle({
+      settings: {
+        type: 'approle',
+        roleIdFilePath: join(dir, 'role-id'),
+        secretIdFilePath: undefined,
+        removeSecretIdFileAfterReading: false,
       },
-      requestText: async () => '',
-      close: async () => undefined,
-    };
-    const autoAuth: AutoAuthConfig = {
-      method: {
-        settings: {
-          type: 'approle',
-          roleIdFilePath: join(dir, 'role-id'),
-          secretIdFilePath: undefined,
-          removeSecretIdFileAfterReading: false,
-        },
-        mountPath: 'auth/approle',
-        namespace: undefined,
-        minBackoffMs: 1000,
-        maxBackoffMs: 60_000,
-        exitOnErr: false,
-      },
-      sinks: [],
-      revokeOnShutdown: false,
-    };
-    const lifecycle = new TokenLifecycle({
-      method: createAuthMethod(autoAuth.method, testVaultConfig('http://127.0.0.1:1')),
-      autoAuth,
       vault,
       clock,
-      random: () => 0,
-      logger: pino({ level: 'silent' }),
-      metrics: { tokenRenewals: { inc: () => undefined }, authLogins: { inc: () => undefined } },
-      registerSecret: () => undefined,
     });
     const controller = new AbortController();
     const running = lifecycle.run(controller.signal);
