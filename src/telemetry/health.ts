@@ -5,6 +5,7 @@ import type { CertificateHealth, TemplateHealth } from './readiness.js';
 import { certificateReason, certificateTimes, templateReason } from './readiness.js';
 import type { AuthHealth } from './status-document.js';
 import { statusDocument } from './status-document.js';
+import { describeCommand } from '../exec/run-command.js';
 
 export type { CertificateHealth, TemplateHealth } from './readiness.js';
 export type { AuthHealth } from './status-document.js';
@@ -158,13 +159,8 @@ export class HealthState {
       }
     });
     if (result.pendingCommands)
-      this.pendingCommands = result.pendingCommands.map((c) =>
-        'signal' in c.spec
-          ? `${c.spec.signal.signal} → $(cat ${c.spec.signal.pidFile})`
-          : 'argv' in c.spec
-            ? c.spec.argv.join(' ')
-            : c.spec.shell,
-      );
+      // Written as the log writes it, so a command owed in /status is found by its text in the log.
+      this.pendingCommands = result.pendingCommands.map((c) => describeCommand(c.spec));
   }
 
   /**

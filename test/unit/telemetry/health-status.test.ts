@@ -98,11 +98,22 @@ describe('HealthState readiness', () => {
             certificates: [{ name: 'web', serial: '01' }],
             files: [DEST],
           },
+          {
+            kind: 'command',
+            spec: { argv: ['sh', '-c', 'kill -HUP 1'] },
+            timeoutMs: 1000,
+            index: 1,
+            certificates: [{ name: 'web', serial: '01' }],
+            files: [DEST],
+          },
         ],
       },
       T0,
     );
-    expect(health.status(T0)).toMatchObject({ pending_commands: ['systemctl reload nginx'] });
+    // Quoted as the log line names the command, so one can be found from the other.
+    expect(health.status(T0)).toMatchObject({
+      pending_commands: ['systemctl reload nginx', "sh -c 'kill -HUP 1'"],
+    });
     expect(health.readiness(T0 + 1).ready).toBe(true);
   });
 });
