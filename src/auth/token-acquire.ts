@@ -1,6 +1,7 @@
+import type { Logger } from 'pino';
 import { AgentError } from '../lib/errors.js';
 import { login } from '../vault/auth-api.js';
-import { lookupSelf } from '../vault/token-api.js';
+import { lookupSelf, revokeSelf } from '../vault/token-api.js';
 import type { Credential } from './methods/auth-method.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenState } from './token-renewal.js';
@@ -93,5 +94,21 @@ export class TokenRefusedError extends AgentError {
       'TOKEN_REFUSED',
       'the token source still holds the token Vault refused or that expired; waiting for a new one',
     );
+  }
+}
+
+/** With `revoke_on_shutdown`, revokes the token the agent logged in for; a token nothing can replace is left alone. */
+export async function revokeOnShutdown(
+  token: string | undefined,
+  options: Pick<TokenLifecycleOptions, 'autoAuth' | 'method' | 'vault'>,
+  log: Logger,
+): Promise<void> {
+  // A token nothing can replace is not ours to revoke: the next start would have none.
+  if (!options.autoAuth?.revokeOnShutdown || !token || options.method.replacement === 'never') return;
+  try {
+    await revokeSelf(options.vault, token, AbortSignal.timeout(5000));
+    log.info('token revoked on shutdown');
+  } catch (error) {
+    log.warn({ error }, 'could not revoke the token on shutdown');
   }
 }

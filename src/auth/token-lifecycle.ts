@@ -3,8 +3,7 @@ import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
-import { revokeSelf } from '../vault/token-api.js';
-import { acquireToken } from './token-acquire.js';
+import { TokenRefusedError, acquireToken, revokeOnShutdown } from './token-acquire.js';
 import type { TokenDecision } from './token-decision.js';
 import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
@@ -14,6 +13,7 @@ import { renewToken } from './token-renewal.js';
 import { refusedLoginAt, tokenRetryDelay } from './token-schedule.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
+import { isoTime } from '../lib/iso-time.js';
 
 export type { TokenLifecycleOptions, TokenMetrics } from './token-lifecycle-options.js';
 
@@ -65,7 +65,7 @@ export class TokenLifecycle implements TokenProvider {
       if (!(signal.aborted && isAbortError(error))) throw error;
     } finally {
       await stopWatching?.();
-      await this.#revokeOnShutdown();
+      await revokeOnShutdown(this.#state?.token, this.#options, this.#log);
     }
   }
 
@@ -80,6 +80,10 @@ export class TokenLifecycle implements TokenProvider {
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
+        if (error instanceof TokenRefusedError && !this.#options.failFast) {
+          reason = await this.#awaitNewToken(error, signal);
+          continue;
+        }
         failures++;
         this.#options.metrics.authLogins.inc({ method: this.#options.method.type, result: 'failure' });
         this.#options.metrics.loginFailed?.(this.#options.method.type, error);
@@ -100,6 +104,18 @@ export class TokenLifecycle implements TokenProvider {
       }
       reason = await this.#maintain(signal);
     }
+  }
+
+  /**
+   * The token file still holds the token Vault refused: re-reading it on a timer cannot help, and it is no failed
+   * login. Say so once (log and /status) and wait until the file changes (or another refusal is reported).
+   */
+  async #awaitNewToken(error: TokenRefusedError, signal: AbortSignal): Promise<'changed' | 'invalid'> {
+    const { method, clock, metrics } = this.#options;
+    metrics.loginFailed?.(method.type, error);
+    this.#log.error({ method: method.type, error }, 'waiting for a new token');
+    const woke = await this.#wake.wait(clock, Number.POSITIVE_INFINITY, signal);
+    return woke === 'timeout' ? 'changed' : woke;
   }
 
   /**
@@ -136,7 +152,7 @@ export class TokenLifecycle implements TokenProvider {
         method: method.type,
         ttl_s: state.expiresAt === null ? null : Math.round((state.expiresAt - clock.now()) / 1000),
         renewable: !state.atMax,
-        expires_at: iso(state.expiresAt),
+        expires_at: isoTime(state.expiresAt),
       },
       acquired.message,
     );
@@ -168,7 +184,7 @@ export class TokenLifecycle implements TokenProvider {
       if (decision.next === 'relogin') return 'relogin';
       if (decision.next === 'expire') {
         this.#log.error(
-          { expired_at: iso(state.expiresAt) },
+          { expired_at: isoTime(state.expiresAt) },
           'the Vault token expired; write a new token to the token file',
         );
         this.#wasRefused = true;
@@ -205,7 +221,7 @@ export class TokenLifecycle implements TokenProvider {
     this.#lastPlan = { state, expiresAt: state.expiresAt, action: next };
     const what = next === 'renew' ? 'renewal' : next === 'relogin' ? 'login' : 'expiry';
     this.#log[same ? 'debug' : 'info'](
-      { next, at: iso(at), expires_at: iso(state.expiresAt) },
+      { next, at: isoTime(at), expires_at: isoTime(state.expiresAt) },
       `next token ${what} scheduled`,
     );
   }
@@ -225,21 +241,4 @@ export class TokenLifecycle implements TokenProvider {
     const expiresAt = this.#state?.expiresAt;
     return expiresAt === undefined || expiresAt === null ? undefined : expiresAt - this.#options.clock.now();
   }
-
-  async #revokeOnShutdown(): Promise<void> {
-    const token = this.#state?.token;
-    // A token nothing can replace is not ours to revoke: the next start would have none.
-    if (!this.#options.autoAuth?.revokeOnShutdown || !token || this.#options.method.replacement === 'never')
-      return;
-    try {
-      await revokeSelf(this.#options.vault, token, AbortSignal.timeout(5000));
-      this.#log.info('token revoked on shutdown');
-    } catch (error) {
-      this.#log.warn({ error }, 'could not revoke the token on shutdown');
-    }
-  }
-}
-
-function iso(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
 }

@@ -14,8 +14,9 @@ import { requestFingerprint } from './request-fingerprint.js';
 import type { CertificateStore } from './certificate-store.js';
 import { readKeptBundle } from './read-kept-bundle.js';
 import { RotationRequests } from './rotation-requests.js';
-import { adoptedMessage, bundleFields, iso, issuedMessage } from './source-log-lines.js';
+import { adoptedMessage, bundleFields, issuedMessage } from './source-log-lines.js';
 import { sleepUntil } from '../lib/sleep-until.js';
+import { isoTime } from '../lib/iso-time.js';
 
 export type { PkiIssuer } from './pki-issuer.js';
 export type { CertificateEvent, CertificateEventListener, IssueReason } from './certificate-events.js';
@@ -192,7 +193,7 @@ export class CertificateSource {
     // too short to schedule sensibly: that would be a hot loop against Vault.
     const dueAt = Math.max(this.#renewAt ?? 0, (current?.obtainedAt ?? 0) + backoff.minMs);
     if (dueAt <= clock.now() || this.#rotations.requested) return;
-    this.#log.debug({ renew_at: iso(dueAt) }, 'renewal scheduled');
+    this.#log.debug({ renew_at: isoTime(dueAt) }, 'renewal scheduled');
     this.#emit({ type: 'scheduled', certificate: this.#options.config.name, renewAt: dueAt });
     const wake = this.#rotations.wakeSignal;
     try {

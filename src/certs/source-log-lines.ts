@@ -3,10 +3,15 @@
 
 import type { CertificateBundle } from './bundle.js';
 import type { IssueReason } from './certificate-events.js';
+import { isoTime } from '../lib/iso-time.js';
 
 /** The structured fields of a bundle's log line (no secret: serial and dates only). */
 export function bundleFields(bundle: CertificateBundle, renewAt: number | undefined): Record<string, string> {
-  return { serial: bundle.serialNumber, not_after: iso(bundle.notAfter), renew_at: iso(renewAt ?? 0) };
+  return {
+    serial: bundle.serialNumber,
+    not_after: isoTime(bundle.notAfter),
+    renew_at: isoTime(renewAt ?? 0),
+  };
 }
 
 /** `certificate web issued: serial B, …`, `… renewed: serial A → B, …`, `… rotated: serial A → B, …`. */
@@ -29,9 +34,5 @@ export function adoptedMessage(bundle: CertificateBundle, renewAt: number | unde
 }
 
 function dates(bundle: CertificateBundle, renewAt: number | undefined): string {
-  return `not after ${iso(bundle.notAfter)}, next renewal ${iso(renewAt ?? bundle.notAfter)}`;
-}
-
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  return `not after ${isoTime(bundle.notAfter)}, next renewal ${isoTime(renewAt ?? bundle.notAfter)}`;
 }

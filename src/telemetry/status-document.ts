@@ -1,4 +1,5 @@
 import type { CertificateHealth, TemplateHealth } from './readiness.js';
+import { isoTime } from '../lib/iso-time.js';
 
 /** Whether the agent holds a usable Vault token; shown in /status (files stay valid while Vault is away). */
 export interface AuthHealth {
@@ -28,22 +29,22 @@ export function statusDocument(state: StatusInput, ready: boolean): Record<strin
     ready,
     auth: {
       authenticated: state.auth.authenticated,
-      last_success: iso(state.auth.lastSuccessAt),
+      last_success: isoTime(state.auth.lastSuccessAt),
       last_error: state.auth.lastError ?? null,
       last_error_code: state.auth.lastErrorCode ?? null,
-      last_error_at: iso(state.auth.lastErrorAt),
+      last_error_at: isoTime(state.auth.lastErrorAt),
     },
     certificates: Object.fromEntries(
       [...state.certificates].map(([name, c]) => [
         name,
         {
           serial: c.serial ?? null,
-          not_after: iso(c.notAfter),
-          next_renewal: iso(c.renewAt),
-          last_success: iso(c.lastSuccessAt),
+          not_after: isoTime(c.notAfter),
+          next_renewal: isoTime(c.renewAt),
+          last_success: isoTime(c.lastSuccessAt),
           last_error: c.lastError ?? null,
           last_error_code: c.lastErrorCode ?? null,
-          last_error_at: iso(c.lastErrorAt),
+          last_error_at: isoTime(c.lastErrorAt),
         },
       ]),
     ),
@@ -53,13 +54,9 @@ export function statusDocument(state: StatusInput, ready: boolean): Record<strin
       last_result: t.lastResult,
       last_error: t.lastError ?? null,
       serial: t.serial ?? null,
-      not_after: iso(t.times?.notAfter),
-      written_at: iso(t.writtenAt),
+      not_after: isoTime(t.times?.notAfter),
+      written_at: isoTime(t.writtenAt),
     })),
     pending_commands: state.pendingCommands,
   };
-}
-
-function iso(ms: number | undefined): string | null {
-  return ms === undefined ? null : new Date(ms).toISOString();
 }

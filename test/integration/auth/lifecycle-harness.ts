@@ -36,6 +36,7 @@ export class LifecycleHarness {
   readonly clock = new FakeClock(Date.UTC(2030, 0, 1, 0, 0, 0, 0));
   readonly metrics = new CountingMetrics(this.clock);
   logs = '';
+  #logWaiters: (() => void)[] = [];
   server!: DevServer;
   vault!: VaultClient;
   lifecycle!: TokenLifecycle;
@@ -88,6 +89,7 @@ export class LifecycleHarness {
       new Writable({
         write: (chunk: Buffer, _encoding, done) => {
           this.logs += chunk.toString();
+          for (const wake of this.#logWaiters.splice(0)) wake();
           done();
         },
       }),
@@ -105,6 +107,14 @@ export class LifecycleHarness {
     this.#running = this.lifecycle.run(this.#controller.signal).catch((error: unknown) => {
       this.runError = error;
     });
+  }
+
+  /** Resolves once the log holds `text`, checked again on every line written; the deadline names what never came. */
+  logged(text: string, timeoutMs = 5000): Promise<void> {
+    const seen = async (): Promise<void> => {
+      while (!this.logs.includes(text)) await new Promise<void>((resolve) => this.#logWaiters.push(resolve));
+    };
+    return withDeadline(seen(), timeoutMs, `the log line ${JSON.stringify(text)}`);
   }
 
   /**

@@ -68,10 +68,16 @@ describe('token lifecycle', () => {
     expect(h.lifecycle.token.value).toBe(first);
     // Revoked behind the agent's back: every renewal of it is now a 403, and only a new file can help.
     expect((await h.call('POST', 'auth/token/revoke', { token: first })).status).toBe(204);
-    // The first renewal is due at half the TTL (+ up to 10 % jitter); the next hour would hold several backoff steps.
-    await h.advanceTo(start + 3_600_000 - 1000);
+    // The renewal is due at half the TTL (random 0: no jitter). Past it, and to a second before expiry at once: a
+    // lifecycle that retried the dead token, or polled its file, would be waiting on a timer again.
+    await h.advanceTo(start + 1_799_000);
+    h.clock.advanceTo(start + 3_599_000);
+    await h.logged('waiting for a new token');
     expect(h.metrics.renewals).toEqual(['failure']);
     expect(h.logs).toMatch(/TOKEN_REFUSED/);
+    // Said once, then quiet: no timer, and no login counted for a method that cannot log in.
+    expect(h.clock.pending).toBe(0);
+    expect(h.metrics.logins).toEqual([{ method: 'token_file', result: 'success', at: start }]);
 
     const second = await create();
     await writeFile(join(dir, 'token'), second);

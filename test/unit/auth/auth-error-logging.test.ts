@@ -73,7 +73,7 @@ describe('auth failures in the log carry their code', () => {
     }
   });
 
-  it('login failed: a token file still holding the token Vault refused is TOKEN_REFUSED', async () => {
+  it('waiting for a new token: a token file still holding the token Vault refused is TOKEN_REFUSED', async () => {
     await writeFile(join(dir, 'token'), 'hvs.refusedToken1');
     const log = capture();
     const vault = stubVault(() => ({ data: { ttl: 3600, creation_ttl: 3600, renewable: true } }));
@@ -82,7 +82,7 @@ describe('auth failures in the log carry their code', () => {
       await log.line('next token renewal scheduled');
       run.lifecycle.reportInvalid('hvs.refusedToken1');
       run.clock.advanceTo(await run.clock.nextSleep()); // the spacing before a re-read that answers a 403
-      const line = await log.line('login failed');
+      const line = await log.line('waiting for a new token');
       expect(line.error).toMatchObject({ type: 'TokenRefusedError', code: 'TOKEN_REFUSED' });
     } finally {
       await run.stop();
