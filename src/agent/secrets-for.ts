@@ -5,6 +5,7 @@ import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { cleanAtomicDirectory } from '../output/atomic-directory.js';
+import type { SecretSourceOptions } from '../secrets/secret-source.js';
 import { SecretSource } from '../secrets/secret-source.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { VaultClient } from '../vault/types.js';
@@ -22,7 +23,7 @@ export function createSecretSources(parts: {
   readonly tokens: TokenProvider;
   readonly clock: Clock;
   readonly random: () => number;
-  readonly secrets: { register(value: string | undefined): void };
+  readonly secrets: SecretSourceOptions['secrets'];
   readonly logger: Logger;
 }): Map<string, SecretSource> {
   const logger = parts.logger.child({ component: 'secrets' });

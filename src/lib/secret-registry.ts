@@ -46,13 +46,17 @@ export class SecretRegistry {
    */
   register(value: string | undefined, use?: SecretUse): void {
     if (value === undefined || value.length < 8) return;
-    this.#sorted = undefined;
     if (!use) {
+      if (!this.#permanent.has(value)) this.#sorted = undefined;
       this.#permanent.add(value);
       return;
     }
     const previous = this.#slots.get(use.slot);
     this.#slots.set(use.slot, { value, expiresAt: use.expiresAt });
+    // The same value again (a token renewed, a secret read unchanged): only its expiry moved, and the list the
+    // logger scrubs with stays sorted, so a refresh costs nothing on the next log line.
+    if (previous?.value === value) return;
+    this.#sorted = undefined;
     this.#retired = this.#retired.filter((entry) => entry.value !== value);
     if (previous && previous.value !== value) {
       const expiry = previous.expiresAt === null ? Number.POSITIVE_INFINITY : (previous.expiresAt ?? 0);

@@ -9,6 +9,7 @@ import type { KvLocation, KvSecret } from '../vault/kv-api.js';
 import { detectKvMount, locate, readKvSecret } from '../vault/kv-api.js';
 import type { VaultClient } from '../vault/types.js';
 import { VaultHttpError } from '../vault/vault-errors.js';
+import type { SecretUse } from '../lib/secret-registry.js';
 
 /** One entry of `secrets:` (a KV secret templates read as `secret.<name>`). */
 export type SecretConfig = KvSecretConfig;
@@ -28,7 +29,7 @@ export interface SecretSourceOptions {
   /** Retries of a failed read: capped by the refresh interval. */
   readonly backoff: BackoffPolicy;
   /** Every string value read is registered here, so no log line or status page shows it. */
-  readonly secrets: { register(value: string | undefined): void };
+  readonly secrets: { register(value: string | undefined, use?: SecretUse): void };
   readonly logger: Logger;
 }
 
@@ -108,7 +109,7 @@ export class SecretSource {
           ? locate(config.path, config.mount, config.kvVersion)
           : await detectKvMount(vault, token, config.path, signal));
       const secret = await readKvSecret(vault, token, location, config.version, signal);
-      registerStrings(secret.data, secrets);
+      registerStrings(secret.data, secrets, `kv.${config.name}`);
       const changed = this.value.set(secret);
       this.#lastError = undefined;
       logger[changed ? 'info' : 'debug'](
@@ -128,9 +129,15 @@ export function sameSecret(a: KvSecret, b: KvSecret): boolean {
   return a.metadata?.version === b.metadata?.version && JSON.stringify(a.data) === JSON.stringify(b.data);
 }
 
-function registerStrings(value: unknown, secrets: SecretSourceOptions['secrets']): void {
-  if (typeof value === 'string') secrets.register(value);
-  else if (Array.isArray(value)) for (const item of value) registerStrings(item, secrets);
+/**
+ * Every string in a secret is scrubbed from the logs, each in a slot named by its place in the secret: a rotated
+ * password supersedes the old one (kept only for the registry's grace period) instead of piling up for the life
+ * of the process, which would slow every log line.
+ */
+function registerStrings(value: unknown, secrets: SecretSourceOptions['secrets'], slot: string): void {
+  if (typeof value === 'string') secrets.register(value, { slot });
+  else if (Array.isArray(value))
+    value.forEach((item, index) => registerStrings(item, secrets, `${slot}.${index}`));
   else if (typeof value === 'object' && value !== null)
-    for (const item of Object.values(value)) registerStrings(item, secrets);
+    for (const [key, item] of Object.entries(value)) registerStrings(item, secrets, `${slot}.${key}`);
 }

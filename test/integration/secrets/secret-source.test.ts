@@ -77,7 +77,8 @@ describe('SecretSource', () => {
   it('publishes the value, re-reads every interval with jitter, publishes only changes, registers values', async () => {
     const client = clientFor();
     const clock = new FakeClock();
-    const registry = new SecretRegistry();
+    // No grace period: a superseded value is dropped at once, so the test sees whether values are superseded at all.
+    const registry = new SecretRegistry({ now: () => clock.now(), graceMs: 0 });
     const invalid: string[] = [];
     await writeV2('source/db', { password: 'kv-password-one' });
     const source = new SecretSource({
@@ -109,6 +110,9 @@ describe('SecretSource', () => {
       await clock.waitForSleeps(3);
       expect(source.value.value?.data).toEqual({ password: 'kv-password-two' });
       expect(source.value.version).toBe(2);
+      // The rotated password replaced the old one in the registry: rotations do not pile up for the process's life.
+      expect(registry.scrub('x kv-password-two y')).toBe('x [REDACTED] y');
+      expect(registry.size).toBe(1);
 
       // A failing read keeps the last good value and retries with backoff.
       server().faults.add({ pathPrefix: 'secret/data/source/db', status: 500, count: 1 });
