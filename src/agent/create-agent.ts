@@ -26,7 +26,7 @@ import { observeAuth, observeCertificates, observeVaultRequests } from './observ
 import type { Agent, AgentOptions, LiveAgentParts } from './agent-types.js';
 import { prepareStart } from './prepare-start.js';
 import { createSecretSources } from './secrets-for.js';
-import type { SecretSource } from '../secrets/secret-source.js';
+import type { SecretSource, SecretTokens } from '../secrets/secret-source.js';
 import { reloadAgent } from './reload-agent.js';
 import { retryDeadline } from './retry-deadline.js';
 import type { OnceReport } from './run-once.js';
@@ -84,6 +84,16 @@ export class LiveAgent implements Agent, LiveAgentParts {
     sign: (request, signal) => this.#issuer.sign(request, signal),
     issue: (request, signal) => this.#issuer.issue(request, signal),
   };
+  /** The same for KV secret sources: the current client and token, also after a reload changed auth or Vault. */
+  readonly #delegatingVault: VaultClient = {
+    request: (request) => this.vault.request(request),
+    requestText: (request) => this.vault.requestText(request),
+    close: async () => undefined, // the agent closes the client it holds, not the sources
+  };
+  readonly #delegatingTokens: SecretTokens = {
+    current: (signal) => this.tokens.current(signal),
+    reportInvalid: (token) => this.tokens.reportInvalid(token),
+  };
 
   constructor(options: AgentOptions) {
     this.options = options;
@@ -100,8 +110,8 @@ export class LiveAgent implements Agent, LiveAgentParts {
     this.makeAuth(this.config);
     this.secretSources = createSecretSources({
       config: this.config,
-      vault: this.vault,
-      tokens: this.tokens,
+      vault: this.#delegatingVault,
+      tokens: this.#delegatingTokens,
       clock: this.clock,
       random: this.#random,
       secrets: this.secrets,

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
-import type { TokenProvider } from '../auth/token-provider.js';
 import type { RuntimeConfig, TemplateConfig } from '../config/runtime-config.js';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import type { Clock } from '../lib/clock.js';
 import { cleanAtomicDirectory } from '../output/atomic-directory.js';
-import type { SecretSourceOptions } from '../secrets/secret-source.js';
+import type { SecretSourceOptions, SecretTokens } from '../secrets/secret-source.js';
 import { SecretSource } from '../secrets/secret-source.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { VaultClient } from '../vault/types.js';
@@ -20,7 +19,7 @@ const SECRET_BACKOFF: BackoffPolicy = { ...DEFAULT_BACKOFF, minMs: 5000 };
 export function createSecretSources(parts: {
   readonly config: RuntimeConfig;
   readonly vault: VaultClient;
-  readonly tokens: TokenProvider;
+  readonly tokens: SecretTokens;
   readonly clock: Clock;
   readonly random: () => number;
   readonly secrets: SecretSourceOptions['secrets'];

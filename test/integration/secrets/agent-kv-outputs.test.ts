@@ -136,6 +136,48 @@ templates:
     }
   });
 
+  it('keeps refreshing secrets after a reload replaced the Vault client and token', async () => {
+    await putSecret(PASSWORDS[0]!, 'before-reload');
+    const configFile = join(dir, 'reload.yaml');
+    const write = (timeout: string) =>
+      writeFile(
+        configFile,
+        `vault: { address: ${server().address}, request_timeout: ${timeout} }
+state_dir: ${join(dir, 'state')}
+secrets:
+  app: { path: secret/data/app/db, refresh_interval: 1s }
+templates:
+  - contents: "USER={{secret.app.data.username}}\\n"
+    destination: ${join(dir, 'reload.env')}
+`,
+      );
+    const load = () => loadConfig([configFile], { env: { VAULT_TOKEN: server().rootToken }, cwd: dir });
+    await write('30s');
+    const log = new LogLines();
+    const agent = createAgent({
+      config: await load(),
+      loadConfig: load,
+      logger: pino({ level: 'debug' }, log.stream),
+      clock,
+    });
+    const stop = new AbortController();
+    const running = agent.run(stop.signal);
+    const env = join(dir, 'reload.env');
+    try {
+      await log.until(async () => (await text(env)) === 'USER=before-reload\n', 'the first render', 15_000);
+      // A changed vault block: a new client and a new token; the old client is closed.
+      await write('31s');
+      expect(await agent.reload('test')).toBe(true);
+      await putSecret(PASSWORDS[1]!, 'after-reload');
+      clock.advanceTo(await withDeadline(clock.nextSleep(30_000), 10_000, 'the next KV refresh'));
+      await log.until(async () => (await text(env)) === 'USER=after-reload\n', 'the render after the reload');
+    } finally {
+      stop.abort();
+      await running.catch(() => undefined);
+      await agent.close();
+    }
+  });
+
   it('run --once with secrets only: renders them; a secret that cannot be read fails the run', async () => {
     await putSecret(PASSWORDS[0]!, 'once-user');
     const configFile = join(dir, 'once.yaml');
