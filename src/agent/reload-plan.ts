@@ -1,5 +1,5 @@
 import { requestFingerprint } from '../certs/request-fingerprint.js';
-import type { LogLevel, RuntimeConfig } from '../config/runtime-config.js';
+import type { RuntimeConfig } from '../config/runtime-config.js';
 
 /**
  * What a reload must do to go from the running config to the new one, and nothing more: a part that did not
@@ -18,7 +18,6 @@ export interface ReloadPlan {
   readonly reissued: readonly string[];
   /** Every template is rendered again in any case; this says whether their list changed. */
   readonly templates: boolean;
-  readonly logLevel: LogLevel | undefined;
   /** Settings read only at start, changed in the file: logged, applied at the next restart. */
   readonly restartNeeded: readonly string[];
 }
@@ -41,6 +40,10 @@ export function planReload(current: RuntimeConfig, next: RuntimeConfig): ReloadP
   if (current.pidFile !== next.pidFile) restartNeeded.push('pid_file');
   if (current.log.format !== next.log.format) restartNeeded.push('log.format');
   if (current.exitOnRetryFailure !== next.exitOnRetryFailure) restartNeeded.push('exit_on_retry_failure');
+  // Child loggers copy their level when made, and --log-level overrides the file: a new level needs a restart.
+  if (current.log.level !== next.log.level) restartNeeded.push('log.level');
+  // KV secret sources are made once, with their refresh timers; a changed `secrets:` block is read at start.
+  if (!same(current.secrets, next.secrets)) restartNeeded.push('secrets');
   return {
     auth: !same(current.vault, next.vault) || !same(current.autoAuth, next.autoAuth),
     listener: !same(current.listener, next.listener),
@@ -49,20 +52,8 @@ export function planReload(current: RuntimeConfig, next: RuntimeConfig): ReloadP
     replaced: [...new Set([...replaced, ...reissued])],
     reissued,
     templates: !same(current.templates, next.templates),
-    logLevel: current.log.level === next.log.level ? undefined : next.log.level,
     restartNeeded,
   };
-}
-
-/** Whether the plan changes anything at all. */
-export function planIsEmpty(plan: ReloadPlan): boolean {
-  return (
-    !plan.auth &&
-    !plan.listener &&
-    !plan.templates &&
-    plan.added.length + plan.removed.length + plan.replaced.length === 0 &&
-    plan.logLevel === undefined
-  );
 }
 
 /** `2 certificates added (a, b), 1 re-obtained (web), templates changed` for the log. */
@@ -81,7 +72,6 @@ export function describePlan(plan: ReloadPlan): string {
   if (plan.templates) parts.push('templates changed');
   if (plan.auth) parts.push('Vault/auth settings changed: logging in again');
   if (plan.listener) parts.push('listener address changed');
-  if (plan.logLevel) parts.push(`log level now ${plan.logLevel}`);
   return parts.length > 0 ? parts.join('; ') : 'nothing changed';
 }
 

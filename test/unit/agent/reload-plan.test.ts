@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, planIsEmpty, planReload } from '../../../src/agent/reload-plan.js';
+import { describePlan, planReload } from '../../../src/agent/reload-plan.js';
 import { parseConfigTexts } from '../../../src/config/load-config.js';
 
 const ENV = { VAULT_ADDR: 'https://vault:8200', VAULT_TOKEN: 't' };
@@ -16,7 +16,8 @@ const parse = (text: string, env: NodeJS.ProcessEnv = ENV) =>
 describe('planReload', () => {
   it('the same config plans nothing', () => {
     const plan = planReload(parse(BASE), parse(BASE));
-    expect(planIsEmpty(plan)).toBe(true);
+    expect(plan).toMatchObject({ auth: false, listener: false, templates: false, restartNeeded: [] });
+    expect([...plan.added, ...plan.removed, ...plan.replaced]).toEqual([]);
     expect(describePlan(plan)).toBe('nothing changed');
   });
 
@@ -64,7 +65,14 @@ listener: { address: "127.0.0.1:8211" }
   });
 
   it('settings read only at start are reported, not applied', () => {
-    const plan = planReload(parse(BASE), parse(`${BASE}pid_file: /run/x.pid\nlog: { format: json }\n`));
-    expect(plan.restartNeeded).toEqual(['pid_file', 'log.format']);
+    const plan = planReload(
+      parse(BASE),
+      parse(
+        `${BASE}pid_file: /run/x.pid\nlog: { format: json, level: debug }\n` +
+          'secrets:\n  db: { path: secret/data/db }\n',
+      ),
+    );
+    // The log level and KV secrets were once announced as applied and were not: they are read at start only.
+    expect(plan.restartNeeded).toEqual(['pid_file', 'log.format', 'log.level', 'secrets']);
   });
 });
