@@ -1,7 +1,6 @@
-import { BUILTIN_TEMPLATES, KEY_BITS } from './defaults.js';
+import { KEY_BITS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
-import { handlebarsSyntaxProblem } from './template-syntax.js';
-import { KEYSTORE_BUILTIN, checkOutputs } from './output-checks.js';
+import { checkOutputs, checkSource } from './output-checks.js';
 
 /**
  * Checks that relate several keys to each other. They run on the merged YAML value as it is, defensively, even
@@ -43,27 +42,7 @@ export function crossCheck(raw: unknown, problems: ConfigProblem[]): void {
     }
     // An atomic directory group's files carry their sources (output-checks.ts).
     if (template.output !== undefined) return;
-    const given = (['builtin', 'source', 'contents'] as const).filter((key) => template[key] !== undefined);
-    if (given.length !== 1) {
-      problems.push({
-        path: at,
-        message: `needs exactly one of builtin, source or contents${given.length ? ` (got ${given.join(' and ')})` : ''}`,
-      });
-    }
-    if (typeof template.contents === 'string') {
-      const syntax = handlebarsSyntaxProblem(template.contents);
-      if (syntax !== undefined) problems.push({ path: [...at, 'contents'], message: syntax });
-    }
-    if (
-      typeof template.builtin === 'string' &&
-      template.builtin !== KEYSTORE_BUILTIN &&
-      !(BUILTIN_TEMPLATES as readonly string[]).includes(template.builtin)
-    ) {
-      problems.push({
-        path: [...at, 'builtin'],
-        message: `must be one of ${[...BUILTIN_TEMPLATES, KEYSTORE_BUILTIN].join(', ')}, got ${JSON.stringify(template.builtin)}`,
-      });
-    }
+    checkSource(template, at, problems);
     if (typeof template.destination === 'string') {
       const first = destinations.get(template.destination);
       if (first !== undefined) {

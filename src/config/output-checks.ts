@@ -1,6 +1,7 @@
 import { referencedSecrets } from './secret-references.js';
 import { BUILTIN_TEMPLATES } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
+import { handlebarsSyntaxProblem } from './template-syntax.js';
 import type { ConfigPath } from './yaml-source.js';
 
 /** `builtin: keystore.p12`: a PKCS#12 keystore made by the agent, not a template file. */
@@ -103,23 +104,35 @@ function checkGroup(
         problems.push({ path: [...fileAt, 'name'], message: `the same name as files[${first}]` });
       else names.set(name, index);
     }
-    const given = (['builtin', 'source', 'contents'] as const).filter((key) => file[key] !== undefined);
-    if (given.length !== 1)
-      problems.push({
-        path: fileAt,
-        message: `needs exactly one of builtin, source or contents${given.length ? ` (got ${given.join(' and ')})` : ''}`,
-      });
-    if (
-      typeof file.builtin === 'string' &&
-      file.builtin !== KEYSTORE_BUILTIN &&
-      !(BUILTIN_TEMPLATES as readonly string[]).includes(file.builtin)
-    )
-      problems.push({
-        path: [...fileAt, 'builtin'],
-        message: `must be one of ${[...BUILTIN_TEMPLATES, KEYSTORE_BUILTIN].join(', ')}, got ${JSON.stringify(file.builtin)}`,
-      });
+    checkSource(file, fileAt, problems);
     checkContent({ ...file, certificate: template.certificate }, fileAt, problems, needSecret);
   });
+}
+
+/**
+ * What a template and a directory group's file both need: exactly one of builtin, source or contents, a builtin
+ * that exists, and contents that parse as Handlebars (so `check` finds a typo, not the first render).
+ */
+export function checkSource(entry: Map, at: ConfigPath, problems: ConfigProblem[]): void {
+  const given = (['builtin', 'source', 'contents'] as const).filter((key) => entry[key] !== undefined);
+  if (given.length !== 1)
+    problems.push({
+      path: at,
+      message: `needs exactly one of builtin, source or contents${given.length ? ` (got ${given.join(' and ')})` : ''}`,
+    });
+  if (typeof entry.contents === 'string') {
+    const syntax = handlebarsSyntaxProblem(entry.contents);
+    if (syntax !== undefined) problems.push({ path: [...at, 'contents'], message: syntax });
+  }
+  if (
+    typeof entry.builtin === 'string' &&
+    entry.builtin !== KEYSTORE_BUILTIN &&
+    !(BUILTIN_TEMPLATES as readonly string[]).includes(entry.builtin)
+  )
+    problems.push({
+      path: [...at, 'builtin'],
+      message: `must be one of ${[...BUILTIN_TEMPLATES, KEYSTORE_BUILTIN].join(', ')}, got ${JSON.stringify(entry.builtin)}`,
+    });
 }
 
 /** A keystore and its pkcs12 block go together and need a certificate; secrets named must be declared. */

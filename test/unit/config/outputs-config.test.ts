@@ -126,6 +126,7 @@ describe('outputs config (keystores, atomic directories, KV secrets)', () => {
       - { name: a, builtin: cert.pem }
       - { name: a, contents: "x" }
       - { name: b }
+      - { name: c, contents: "{{#if cert}}unclosed" }
   - certificate: web
     output: { directory: /tls3, layout: flat }
     files: [{ name: a, builtin: cert.pem }]
@@ -140,6 +141,8 @@ describe('outputs config (keystores, atomic directories, KV secrets)', () => {
     expect(found).toMatch(/templates\[1\]\.files\[0\]\.name: must be a plain file name/);
     expect(found).toMatch(/templates\[1\]\.files\[2\]\.name: the same name as files\[1\]/);
     expect(found).toMatch(/templates\[1\]\.files\[3\]: needs exactly one of builtin, source or contents/);
+    // A group file's contents are checked as Handlebars, as a template's are: a typo fails `check`, not a render.
+    expect(found).toMatch(/templates\[1\]\.files\[4\]\.contents: /);
     expect(found).toMatch(/templates\[2\]\.output\.layout: must be one of atomic, got "flat"/);
     expect(found).toMatch(
       /templates\[3\]\.files: files belong to an output: \{ directory, layout: atomic \} group/,
