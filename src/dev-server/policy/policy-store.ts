@@ -1,6 +1,7 @@
 // The ACL policies of the dev server, by name, in memory: `default` (Vault's text, rewritable) and `root` (allows
 // everything, neither rewritable nor deletable) from the start, and whatever `sys/policy` / `sys/policies/acl`
-// write. A token's policies are looked up on every request, so a rewrite applies at once, as in Vault.
+// write. A token's policies are looked up on every request (their ACL built once per set of names and dropped on
+// any change), so a rewrite applies at once, as in Vault.
 
 import { Acl } from './acl.js';
 import { DEFAULT_POLICY } from './default-policy.js';
@@ -20,6 +21,8 @@ export class PolicyChangeError extends Error {
 
 export class PolicyStore {
   readonly #policies = new Map<string, StoredPolicy>();
+  /** ACLs built for sets of policy names, until a policy changes: every request needs one, few sets exist. */
+  readonly #acls = new Map<string, Acl>();
 
   constructor() {
     this.write('default', DEFAULT_POLICY);
@@ -53,17 +56,25 @@ export class PolicyStore {
     const key = PolicyStore.normalise(name);
     if (key === 'root') throw new PolicyChangeError('cannot update "root" policy');
     this.#policies.set(key, { name: key, text, rules: parsePolicyDocument(text) });
+    this.#acls.clear();
   }
 
   delete(name: string): void {
     const key = PolicyStore.normalise(name);
     if (key === 'root' || key === 'default') throw new PolicyChangeError(`cannot delete "${key}" policy`);
     this.#policies.delete(key);
+    this.#acls.clear();
   }
 
   /** The ACL of a token with these policies; undefined for `root` (everything allowed). Unknown names count as empty. */
   aclFor(names: readonly string[]): Acl | undefined {
     if (names.includes('root')) return undefined;
-    return new Acl(names.flatMap((name) => this.#policies.get(PolicyStore.normalise(name))?.rules ?? []));
+    const key = names.map(PolicyStore.normalise).join('\n');
+    let acl = this.#acls.get(key);
+    if (acl === undefined) {
+      acl = new Acl(names.flatMap((name) => this.#policies.get(PolicyStore.normalise(name))?.rules ?? []));
+      this.#acls.set(key, acl);
+    }
+    return acl;
   }
 }
