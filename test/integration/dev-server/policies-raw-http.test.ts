@@ -132,8 +132,10 @@ path "sys/mounts/*" { capabilities = ["update"] }`,
       policy: `path "auth/token/create" { capabilities = ["update", "sudo"] }
 path "auth/token/accessors" { capabilities = ["list", "sudo"] }`,
     });
+    // `list` on the accessors without `sudo`: the listing itself must ask for sudo, not only the path's ACL.
     await call('PUT', 'sys/policies/acl/creator', {
-      policy: 'path "auth/token/create" { capabilities = ["update"] }',
+      policy: `path "auth/token/create" { capabilities = ["update"] }
+path "auth/token/accessors" { capabilities = ["list"] }`,
     });
     const minter = await tokenWith('minter');
     const creator = await tokenWith('creator');
