@@ -66,7 +66,7 @@ export function reachedMax(
 /**
  * The wait before retry `attempt` after a passing failure: exponential with jitter, at least the minimum backoff,
  * at most the maximum, and within the token's remaining life (half of it), so a short-lived token is retried
- * while it still works. A Retry-After from Vault is honoured when longer.
+ * while it still works. A Retry-After from Vault is honoured when longer, within the same ceiling.
  */
 export function tokenRetryDelay(
   attempt: number,
@@ -77,9 +77,11 @@ export function tokenRetryDelay(
 ): number {
   const cap = remainingMs === undefined ? Number.POSITIVE_INFINITY : Math.max(policy.minMs, remainingMs / 2);
   const delay = backoffDelay(attempt, policy, random, cap);
+  // Retry-After within the same ceiling: a token about to expire is worth one early request more to Vault (the
+  // certificates' retry delay makes the same choice).
   return retryAfterSeconds === undefined
     ? delay
-    : Math.max(delay, Math.min(retryAfterSeconds * 1000, policy.maxMs));
+    : Math.max(delay, Math.min(retryAfterSeconds * 1000, policy.maxMs, cap));
 }
 
 function clamp01(value: number): number {

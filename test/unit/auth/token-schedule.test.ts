@@ -82,5 +82,7 @@ describe('token schedule', () => {
   it('honours a longer Retry-After, within the maximum backoff', () => {
     expect(tokenRetryDelay(1, POLICY, () => 0, undefined, 30)).toBe(30_000);
     expect(tokenRetryDelay(1, POLICY, () => 0, undefined, 3600)).toBe(300_000);
+    // A 5-minute Retry-After with one minute of token left: retried at half of what is left, before it expires.
+    expect(tokenRetryDelay(1, POLICY, () => 0, 60_000, 300)).toBe(30_000);
   });
 });
