@@ -2,9 +2,9 @@ import type { Task } from '../lib/task-group.js';
 import { isAbortError } from '../lib/task-group.js';
 
 /**
- * runTaskGroup's rules (the first fatal failure stops every task; the outer signal stops them all) for a set that
- * changes while it runs: a reload starts the sources of new certificates and stops those of removed ones, one key
- * at a time.
+ * Long-running tasks side by side, in a set that changes while it runs: the first fatal failure stops every task,
+ * the outer signal stops them all, and a reload starts the sources of new certificates and stops those of removed
+ * ones, one key at a time.
  */
 export class TaskSet {
   readonly #group = new AbortController();
