@@ -14,6 +14,7 @@ import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 import { usageError } from './help.js';
 import { installSignalHandlers } from './signals.js';
+import { isLoopbackHost } from '../config/security-warnings.js';
 
 const WARNING = `WARNING: this is the certagent DEV SERVER, not a real Vault.
   - Everything is kept in memory and lost when it stops; nothing is persisted.
@@ -38,7 +39,7 @@ export const devServerCommand: Command = async (args, io) => {
   } catch (error) {
     return usageError(io, 'dev-server', errorMessage(error));
   }
-  if (!isLoopback(parsed.host)) {
+  if (!isLoopbackHost(parsed.host)) {
     if (!parsed.allowNonLoopback) {
       io.stderr.write(
         `certagent dev-server: refusing to listen on non-loopback address ${parsed.host}: the dev server has a ` +
@@ -93,10 +94,6 @@ export function parseListenAddress(text: string): { host: string; port: number }
 }
 
 /** Loopback only: 127.0.0.0/8, ::1 and localhost. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-}
-
 async function runUntilStopped(args: DevServerArgs, io: CliIo): Promise<number> {
   const signals = installSignalHandlers({});
   let server: DevServer | undefined;

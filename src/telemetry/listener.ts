@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -196,11 +197,9 @@ async function handleRotate(
   }
 }
 
-/** 127.0.0.0/8, ::1, and IPv4 loopback seen through an IPv6 socket. */
+/** 127.0.0.0/8, ::1, and IPv4 loopback seen through an IPv6 socket: a loopback host that is an address. */
 export function isLoopbackPeer(address: string | undefined): boolean {
-  if (address === undefined) return false;
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+  return address !== undefined && isIP(address) !== 0 && isLoopbackHost(address);
 }
 
 function scrub(options: ListenerOptions, body: string): string {

@@ -5,11 +5,11 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import {
   devServerCommand,
-  isLoopback,
   parseDevServerArgs,
   parseListenAddress,
 } from '../../../src/cli/dev-server-command.js';
 import { UsageError } from '../../../src/lib/errors.js';
+import { isLoopbackHost } from '../../../src/config/security-warnings.js';
 
 function io() {
   const stdout = new PassThrough();
@@ -46,8 +46,8 @@ describe('dev-server flags', () => {
   });
 
   it('knows loopback addresses', () => {
-    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopback)).toBe(true);
-    expect(['0.0.0.0', '::', '10.0.0.1', 'vault.example.com', '128.0.0.1'].some(isLoopback)).toBe(false);
+    expect(['127.0.0.1', '127.1.2.3', '::1', 'localhost'].every(isLoopbackHost)).toBe(true);
+    expect(['0.0.0.0', '::', '10.0.0.1', 'vault.example.com', '128.0.0.1'].some(isLoopbackHost)).toBe(false);
   });
 
   it('exits 2 with a message for bad flags and for a non-loopback address without the opt-in', async () => {
