@@ -45,14 +45,14 @@ function simulateAgent(schedules, buckets, startAt, random, jitter) {
   };
   const policy = schedules.certs.renewPolicyOf({ renewThreshold: undefined, renewBeforeMs: undefined });
 
-  // Certificates: obtained at start, renewed at renewAt(), each renewal one PKI request.
+  // Certificates: obtained at start, renewed at certificateRenewAt(), each renewal one PKI request.
   for (let obtainedAt = startAt; obtainedAt < end;) {
     count(obtainedAt, 'pki');
     const times = { notBefore: obtainedAt - BACKDATE, notAfter: obtainedAt + CERT_TTL, obtainedAt };
-    obtainedAt = Math.max(obtainedAt + 1, schedules.certs.renewAt(times, policy, rnd));
+    obtainedAt = Math.max(obtainedAt + 1, schedules.certs.certificateRenewAt(times, policy, rnd));
   }
 
-  // Token: login at start; renew at renewAt() while the max TTL allows a full lease, then log in again.
+  // Token: login at start; renew at tokenRenewAt() while the max TTL allows a full lease, then log in again.
   let loginAt = startAt;
   while (loginAt < end) {
     count(loginAt, 'login');
@@ -63,7 +63,7 @@ function simulateAgent(schedules, buckets, startAt, random, jitter) {
     let atMax = false;
     for (;;) {
       if (!atMax) {
-        now = schedules.tokens.renewAt(now, expiresAt, rnd);
+        now = schedules.tokens.tokenRenewAt(now, expiresAt, rnd);
         if (now >= end) return;
         count(now, 'renew');
         expiresAt = Math.min(now + TOKEN_TTL, maxAt);
