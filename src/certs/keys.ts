@@ -60,20 +60,29 @@ function rsaSize(keyBits: number): number {
 
 // A key is made here, then signs the CSR, is checked against the certificate and judged for adoption: the
 // KeyObject made or read first serves them all instead of a PEM parse each time. An agent starting from cold makes
-// every certificate's key before the first answer arrives, so the cache holds about one key per certificate
-// (a KeyObject is well under a kilobyte); beyond 1,024 the oldest go first.
+// every certificate's key before the first answer arrives, so the cache may hold about one key per certificate
+// (a KeyObject is well under a kilobyte), at most 1,024. Those uses all fall within minutes of a key's making, so
+// keys older than 10 minutes are dropped whenever another is remembered: a superseded private key is not kept in
+// memory for the life of the process, only until the next key is made or read. (No timer: nothing wakes an idle
+// agent for this.)
 const RECENT_KEYS_LIMIT = 1024;
-const recentKeys = new Map<string, KeyObject>();
+const RECENT_KEYS_MAX_AGE_MS = 10 * 60_000;
+const recentKeys = new Map<string, { key: KeyObject; at: number }>();
 
 function rememberKey(pem: string, key: KeyObject): void {
-  if (recentKeys.size >= RECENT_KEYS_LIMIT) recentKeys.delete(recentKeys.keys().next().value as string);
-  recentKeys.set(pem, key);
+  const now = performance.now();
+  // Oldest first (insertion order): stop at the first one young enough to keep.
+  for (const [known, entry] of recentKeys) {
+    if (recentKeys.size < RECENT_KEYS_LIMIT && now - entry.at < RECENT_KEYS_MAX_AGE_MS) break;
+    recentKeys.delete(known);
+  }
+  recentKeys.set(pem, { key, at: now });
 }
 
 /** Reads a private key in any PEM form Vault or we produce (PKCS#8, PKCS#1 RSA, SEC1 EC). */
 export function readPrivateKey(pem: string): KeyObject {
   const known = recentKeys.get(pem);
-  if (known) return known;
+  if (known) return known.key;
   const key = createPrivateKey({ key: pem, format: 'pem' });
   rememberKey(pem, key);
   return key;
