@@ -67,7 +67,7 @@ export function endByHangup(stop: AbortSignal): void {
     process.kill(process.pid, 'SIGHUP');
 }
 
-/** The abort reason when a signal asked the agent to stop: a clean stop, exit 0. */
+/** The abort reason when a signal asked the agent to stop: a clean stop, exit 0 (after SIGHUP: endByHangup). */
 export class StopRequested extends Error {
   readonly code = 'STOP_REQUESTED';
   readonly signal: NodeJS.Signals;
