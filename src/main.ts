@@ -2,9 +2,11 @@
 // The first thing that runs, before any module of the app is loaded (this file has no static imports that load
 // code, and ESM evaluates static imports before the first statement): SIGUSR1 would otherwise open Node's
 // inspector on 127.0.0.1:9229, through which any local process can run code inside the agent and read its token
-// and keys. A Node listener for SIGUSR1 stops that. SIGHUP, whose default is to end the process, is queued too.
-// What remains is the moment between exec and this line (Node's own start-up); Node >= 22.14 closes it with
-// `--disable-sigusr1`.
+// and keys. A Node listener for SIGUSR1 stops that. What remains is the moment between exec and this line (Node's
+// own start-up); Node >= 22.14 closes it with `--disable-sigusr1`.
+// For `run`, SIGHUP (whose default is to end the process) is queued too, so a reload asked for during start-up is
+// not lost. No other command reloads: they leave SIGHUP its default, so a hangup ends a one-shot command as it
+// ends any program (the dev server stops cleanly first: signals.ts).
 import type { EarlySignal, SignalInbox } from './cli/signal-inbox.js';
 
 const queued: EarlySignal[] = [];
@@ -14,7 +16,8 @@ const onEarlySignal = (signal: EarlySignal): void => {
   else queued.push(signal);
 };
 process.on('SIGUSR1', onEarlySignal);
-process.on('SIGHUP', onEarlySignal);
+// The command is the first argument, as runCli reads it.
+if (process.argv[2] === 'run') process.on('SIGHUP', onEarlySignal);
 
 const signals: SignalInbox = {
   subscribe(handler) {
@@ -23,9 +26,6 @@ const signals: SignalInbox = {
     return () => {
       if (deliver === handler) deliver = undefined;
     };
-  },
-  release(signal) {
-    process.off(signal, onEarlySignal);
   },
 };
 

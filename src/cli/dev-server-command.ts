@@ -1,6 +1,6 @@
 // `certagent dev-server`: a Vault-compatible, in-memory server for tests and the quick start. Prints the
 // environment a Vault client needs on stdout, warns on stderr that it is not a real Vault, and runs until
-// SIGTERM/SIGINT.
+// SIGTERM/SIGINT (exit 0) or SIGHUP (a closed terminal: it stops the same way, then ends by SIGHUP).
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
@@ -13,7 +13,7 @@ import { UsageError, errorMessage } from '../lib/errors.js';
 import type { CliIo, Command } from './cli-io.js';
 import { EXIT } from './cli-io.js';
 import { usageError } from './help.js';
-import { installSignalHandlers } from './signals.js';
+import { endByHangup, installSignalHandlers } from './signals.js';
 import { isLoopbackHost } from '../config/security-warnings.js';
 
 const WARNING = `WARNING: this is the certagent DEV SERVER, not a real Vault.
@@ -31,7 +31,10 @@ export interface DevServerArgs {
   readonly allowNonLoopback: boolean;
 }
 
-/** Runs the dev server until a stop signal; 0 after a clean stop, 1 if it cannot start, 2 on bad flags. */
+/**
+ * Runs the dev server until a stop signal; 0 after a clean stop (ended by SIGHUP if that was the signal), 1 if it
+ * cannot start, 2 on bad flags.
+ */
 export const devServerCommand: Command = async (args, io) => {
   let parsed: DevServerArgs;
   try {
@@ -124,6 +127,7 @@ async function runUntilStopped(args: DevServerArgs, io: CliIo): Promise<number> 
     await server?.close();
     if (caDir !== undefined) await rm(caDir, { recursive: true, force: true });
     signals.dispose();
+    endByHangup(signals.stop);
   }
 }
 

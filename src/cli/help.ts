@@ -60,7 +60,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
       'certagent dev-server [--listen 127.0.0.1:8200] [--root-token TOKEN] [--tls] [--allow-non-loopback]',
     summary:
       'A Vault-compatible, in-memory server for tests and the quick start. Prints VAULT_ADDR, VAULT_TOKEN and\n' +
-      'VAULT_UNSEAL_KEY lines on stdout once it listens; stops on SIGTERM/SIGINT. Never for production.',
+      'VAULT_UNSEAL_KEY lines on stdout once it listens; stops on SIGTERM/SIGINT/SIGHUP. Never for production.',
     flags: [
       ['--listen HOST:PORT', 'address to listen on, port 0 for any (default: 127.0.0.1:8200)'],
       ['--root-token TOKEN', 'the root token (default: a random one)'],

@@ -12,9 +12,10 @@ export interface SignalHandlers {
  * SIGTERM/SIGINT stop gracefully; a second one while stopping exits at once with 1 (an operator who presses ^C
  * twice means it). SIGHUP calls `onReload`, SIGUSR1 `onRotate` (forced rotation); both are taken from the inbox
  * main.ts set up before the app loaded (so one that came early is delivered now), or listened to directly when
- * there is none (tests). SIGUSR1 always has a listener: it must never open Node's inspector.
+ * there is none (the dev server, tests). SIGUSR1 always has a listener: it must never open Node's inspector.
  */
 export function installSignalHandlers(options: {
+  /** Without it, SIGHUP stops as SIGTERM does: a command that does not reload ends on a hangup, as programs do. */
   onReload?: () => void;
   onRotate?: () => void;
   onForcedExit?: () => void;
@@ -29,8 +30,10 @@ export function installSignalHandlers(options: {
     controller.abort(new StopRequested(signal));
   };
   const onOther = (signal: NodeJS.Signals): void => {
-    if (signal === 'SIGHUP') options.onReload?.();
-    else if (signal === 'SIGUSR1') options.onRotate?.();
+    if (signal === 'SIGHUP') {
+      if (options.onReload) options.onReload();
+      else onStop(signal);
+    } else if (signal === 'SIGUSR1') options.onRotate?.();
   };
   process.on('SIGTERM', onStop);
   process.on('SIGINT', onStop);
@@ -54,7 +57,17 @@ export function installSignalHandlers(options: {
   };
 }
 
-/** The abort reason when a signal asked the agent to stop: a clean stop, exit 0. */
+/**
+ * After a stop on SIGHUP and the clean-up that follows it, ends the process by SIGHUP itself, so what started it
+ * sees what any program a hangup ends reports (a shell: status 129). DESIGN §1.1 gives exit 0 to SIGTERM/SIGINT
+ * only. Call it once nothing listens to SIGHUP (after `dispose`), so the signal takes its default action.
+ */
+export function endByHangup(stop: AbortSignal): void {
+  if (stop.reason instanceof StopRequested && stop.reason.signal === 'SIGHUP')
+    process.kill(process.pid, 'SIGHUP');
+}
+
+/** The abort reason when a signal asked the agent to stop: a clean stop, exit 0 (after SIGHUP: endByHangup). */
 export class StopRequested extends Error {
   readonly code = 'STOP_REQUESTED';
   readonly signal: NodeJS.Signals;
