@@ -13,7 +13,9 @@ const queued: EarlySignal[] = [];
 let deliver: ((signal: EarlySignal) => void) | undefined;
 const onEarlySignal = (signal: EarlySignal): void => {
   if (deliver) deliver(signal);
-  else queued.push(signal);
+  // Once of each is enough before a command subscribes (two early rotations or reloads are one), and the queue
+  // of a command that never subscribes (SIGUSR1 in `check`) cannot grow.
+  else if (!queued.includes(signal)) queued.push(signal);
 };
 process.on('SIGUSR1', onEarlySignal);
 // The command is the first argument, as runCli reads it.
