@@ -132,7 +132,7 @@ path "sys/mounts/*" { capabilities = ["update"] }`,
       policy: `path "auth/token/create" { capabilities = ["update", "sudo"] }
 path "auth/token/accessors" { capabilities = ["list", "sudo"] }`,
     });
-    // `list` on the accessors without `sudo`: the listing itself must ask for sudo, not only the path's ACL.
+    // `list` on the accessors without `sudo`: a root-protected path, so `list` alone is not enough.
     await call('PUT', 'sys/policies/acl/creator', {
       policy: `path "auth/token/create" { capabilities = ["update"] }
 path "auth/token/accessors" { capabilities = ["list"] }`,
