@@ -27,7 +27,7 @@ import { lookupData } from './token-views.js';
 type Handler = (request: DevRequest) => DevResponse;
 
 /** The token backend's factory, mounted by the core at `auth/token/`; all tokens live in `store`. */
-export function createTokenBackendFactory(store: MemoryTokenStore, policies?: PolicyNames): BackendFactory {
+export function createTokenBackendFactory(store: MemoryTokenStore, policies: PolicyNames): BackendFactory {
   return (context) => new TokenBackend(store, context, policies);
 }
 
@@ -37,11 +37,11 @@ class TokenBackend implements Backend {
   // the caller's use either way). revoke-orphan without a token in the path is not one; its handler checks sudo.
   readonly rootPaths = ['revoke-orphan/*', 'accessors*'];
   readonly #store: MemoryTokenStore;
-  readonly #policies: PolicyNames | undefined;
+  readonly #policies: PolicyNames;
   readonly #context: BackendContext;
   readonly #routes: Record<string, Partial<Record<DevRequest['operation'], Handler>>>;
 
-  constructor(store: MemoryTokenStore, context: BackendContext, policies: PolicyNames | undefined) {
+  constructor(store: MemoryTokenStore, context: BackendContext, policies: PolicyNames) {
     this.#store = store;
     this.#policies = policies;
     this.#context = context;
