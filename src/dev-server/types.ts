@@ -167,6 +167,11 @@ export const unsupportedOperation = (): VaultApiError =>
 export interface Backend {
   readonly type: string;
   isUnauthenticated(path: string, operation: Operation): boolean;
+  /**
+   * Vault's root-protected paths of this backend (its PathsSpecial.Root), inside the mount: a trailing `*` makes
+   * the pattern a prefix. The core asks for the `sudo` capability on them before the backend sees the request.
+   */
+  readonly rootPaths?: readonly string[];
   handle(request: DevRequest): Promise<DevResponse> | DevResponse;
 }
 

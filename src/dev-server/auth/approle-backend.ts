@@ -3,8 +3,7 @@
 
 import { ignoredFieldsWarning, stringField } from '../token/framework-fields.js';
 import type { MemoryTokenStore } from '../token/token-store.js';
-import { effectiveTtls } from '../token/ttl-math.js';
-import type { Backend, BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
+import type { BackendContext, BackendFactory, DevRequest, DevResponse } from '../types.js';
 import {
   VaultApiError,
   badRequest,
@@ -19,8 +18,7 @@ import type { SecretId } from './approle-secret-ids.js';
 import { SecretIdStore, secretIdData, secretIdOptions } from './approle-secret-ids.js';
 import { addressInCidrs } from './cidr.js';
 import { loginResponse } from './login-token.js';
-import { renewalLimits } from './role-login-backend.js';
-import { RoleTable, parseRolePath } from './role-table.js';
+import { RoleLoginBackend, renewalLimits } from './role-login-backend.js';
 
 const SECRET_ID_FIELDS = ['role_name', 'metadata', 'cidr_list', 'token_bound_cidrs', 'ttl', 'num_uses'];
 
@@ -29,41 +27,30 @@ export function createAppRoleBackendFactory(store: MemoryTokenStore): BackendFac
   return (context) => new AppRoleBackend(store, context);
 }
 
-class AppRoleBackend implements Backend {
+class AppRoleBackend extends RoleLoginBackend<AppRole> {
   readonly type = 'approle';
-  readonly #store: MemoryTokenStore;
-  readonly #roles: RoleTable<AppRole>;
   readonly #secretIds: SecretIdStore;
 
   constructor(store: MemoryTokenStore, context: BackendContext) {
-    this.#store = store;
+    super(store, context, {
+      role: (maxLeaseTtl, roles) =>
+        appRoleCodec(
+          (roleId, name) => roles().some((r) => r.roleId === roleId && r.name !== name),
+          maxLeaseTtl,
+        ),
+    });
     this.#secretIds = new SecretIdStore(() => context.clock.now());
-    this.#roles = new RoleTable(
-      appRoleCodec(
-        (roleId, name) => this.#roles.values().some((r) => r.roleId === roleId && r.name !== name),
-        () => effectiveTtls(context.mount.config, context.system).maxLeaseTtl,
-      ),
-    );
   }
 
-  isUnauthenticated(path: string): boolean {
-    return path === 'login';
+  protected override roleDeleted(name: string): void {
+    this.#secretIds.destroyRole(name);
   }
 
-  handle(request: DevRequest): DevResponse {
-    if (request.path === 'login') {
-      if (request.operation !== 'update') throw unsupportedOperation();
-      return this.#login(request);
-    }
-    const path = parseRolePath(request.path);
-    if (path === undefined) throw unsupportedPath();
-    if (path.name === undefined || path.rest === '') {
-      return this.#roles.handle(request, path, (name) => this.#secretIds.destroyRole(name));
-    }
-    const name = path.name;
-    const role = this.#roles.get(name);
+  // The role's role ID and secret IDs.
+  protected override roleSubpath(request: DevRequest, name: string, rest: string): DevResponse {
+    const role = this.roles.get(name);
     const op = request.operation;
-    switch (`${op} ${path.rest}`) {
+    switch (`${op} ${rest}`) {
       case 'read role-id':
         if (role === undefined) throw notFound();
         return { kind: 'logical', data: { role_id: role.roleId } };
@@ -86,16 +73,16 @@ class AppRoleBackend implements Backend {
       case 'delete secret-id-accessor/destroy':
         return this.#destroySecretId(request, existing(role, name), 'secret_id_accessor');
       default:
-        throw ['role-id', 'secret-id', 'custom-secret-id'].includes(path.rest)
+        throw ['role-id', 'secret-id', 'custom-secret-id'].includes(rest)
           ? unsupportedOperation()
           : unsupportedPath();
     }
   }
 
-  #login(request: DevRequest): DevResponse {
+  protected login(request: DevRequest): DevResponse {
     const roleId = (stringField(request.data, 'role_id') ?? '').trim();
     if (roleId === '') throw badRequest('missing role_id');
-    const role = this.#roles.values().find((r) => r.roleId === roleId);
+    const role = this.roles.values().find((r) => r.roleId === roleId);
     if (role === undefined) throw badRequest('invalid role or secret ID');
     let metadata: Record<string, string> = {};
     if (role.bindSecretId) metadata = this.#checkSecretId(request, role);
@@ -109,12 +96,12 @@ class AppRoleBackend implements Backend {
       );
     }
     const name = role.name;
-    return loginResponse(this.#store, request, {
+    return loginResponse(this.store, request, {
       params: role.token,
       metadata: { ...metadata, role_name: name },
       displayName: '',
       aliasName: role.roleId,
-      currentLimits: renewalLimits(this.#roles, name, JSON.stringify(name)),
+      currentLimits: renewalLimits(this.roles, name, JSON.stringify(name)),
       warnings: ignoredFieldsWarning(request.data, ['role_id', 'secret_id']),
     });
   }
@@ -142,7 +129,7 @@ class AppRoleBackend implements Backend {
   #setRoleId(request: DevRequest, role: AppRole): DevResponse {
     const roleId = stringField(request.data, 'role_id') ?? '';
     if (roleId === '') throw badRequest('missing role_id');
-    if (this.#roles.values().some((r) => r.roleId === roleId && r.name !== role.name)) {
+    if (this.roles.values().some((r) => r.roleId === roleId && r.name !== role.name)) {
       throw badRequest('role_id already in use');
     }
     role.roleId = roleId;

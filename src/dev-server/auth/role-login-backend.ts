@@ -1,6 +1,7 @@
-// What the JWT, Kubernetes and cert methods have in common: one unauthenticated `login`, a table of roles (under
-// `role/` or `certs/`), for JWT and Kubernetes a `config` endpoint, and roles re-read when a token is renewed.
-// A method supplies its codecs and checks its own credential; routing and renewal limits live here once.
+// What the AppRole, JWT, Kubernetes and cert methods have in common: one unauthenticated `login`, a table of roles
+// (under `role/` or `certs/`), for JWT and Kubernetes a `config` endpoint, and roles re-read when a token is
+// renewed. A method supplies its codecs and checks its own credential; routing and renewal limits live here once.
+// AppRole also serves paths below a role (`role/<name>/secret-id`, …) and drops its secret IDs with the role.
 
 import type { MemoryTokenStore, RoleLimits } from '../token/token-store.js';
 import { effectiveTtls } from '../token/ttl-math.js';
@@ -15,8 +16,11 @@ import { roleLimitsOf } from './token-fields.js';
 
 /** How a method's roles and (optional) configuration are parsed. */
 export interface RoleLoginCodecs<R, C> {
-  /** Builds the role codec; `maxLeaseTtl` reads the mount's effective max TTL when a role is written. */
-  readonly role: (maxLeaseTtl: () => number) => RoleCodec<R>;
+  /**
+   * Builds the role codec; `maxLeaseTtl` reads the mount's effective max TTL when a role is written, `roles` the
+   * roles stored then (AppRole keeps role IDs unique).
+   */
+  readonly role: (maxLeaseTtl: () => number, roles: () => R[]) => RoleCodec<R>;
   /** The `config` endpoint's codec; without one the method has no `config` path. */
   readonly config?: ConfigCodec<C>;
   /** The folder roles live in: `role` (JWT, Kubernetes) or `certs` (cert). */
@@ -38,7 +42,10 @@ export abstract class RoleLoginBackend<
     this.store = store;
     this.context = context;
     this.roles = new RoleTable(
-      codecs.role(() => effectiveTtls(context.mount.config, context.system).maxLeaseTtl),
+      codecs.role(
+        () => effectiveTtls(context.mount.config, context.system).maxLeaseTtl,
+        () => this.roles.values(),
+      ),
     );
     this.#config = codecs.config === undefined ? undefined : new ConfigSlot(codecs.config);
     this.#rolePrefix = codecs.rolePrefix ?? 'role';
@@ -55,8 +62,19 @@ export abstract class RoleLoginBackend<
     }
     if (request.path === 'config' && this.#config !== undefined) return this.#config.handle(request);
     const path = parseRolePath(request.path, this.#rolePrefix);
-    if (path === undefined || path.rest !== '') throw unsupportedPath();
-    return this.roles.handle(request, path);
+    if (path === undefined) throw unsupportedPath();
+    if (path.name !== undefined && path.rest !== '') return this.roleSubpath(request, path.name, path.rest);
+    return this.roles.handle(request, path, (name) => this.roleDeleted(name));
+  }
+
+  /** A path below a role (`role/<name>/<rest>`); none but AppRole's exist. */
+  protected roleSubpath(_request: DevRequest, _name: string, _rest: string): DevResponse {
+    throw unsupportedPath();
+  }
+
+  /** Called once a role is deleted, for what hangs off it (AppRole's secret IDs). */
+  protected roleDeleted(_name: string): void {
+    // Nothing hangs off the roles of most methods.
   }
 
   /** The mount's configuration, once written (undefined until then, or for a method without one). */

@@ -1,5 +1,5 @@
-// The token and ACL check every non-login request goes through: a live token, then (for tokens without the root
-// policy) the capabilities its policies grant on the request's path, or Vault's 403; then one use is spent.
+// The token and ACL check every non-login request goes through: a live token, one of its uses spent, then (for
+// tokens without the root policy) the capabilities its policies grant on the request's path, or Vault's 403.
 
 import type { PolicyStore } from '../policy/policy-store.js';
 import type { Operation, TokenEntry, TokenStore } from '../types.js';
@@ -26,7 +26,9 @@ export interface Target {
 
 /**
  * Resolves the caller's token for a path with this access rule. On an unauthenticated path a bad token is simply
- * ignored (logins work with a stale VAULT_TOKEN in the environment); elsewhere it is a 403, and one use is spent.
+ * ignored (logins work with a stale VAULT_TOKEN in the environment); elsewhere it is a 403. A live token spends
+ * one use even when its ACL then refuses the request, as in Vault: checkToken hands the entry back with the 403
+ * "so we can decrement the use count", and handleRequest spends the use before it looks at the error.
  */
 export function authenticate(
   guard: Guard,
@@ -37,8 +39,8 @@ export function authenticate(
   const entry = token === undefined ? undefined : guard.tokens.lookup(token);
   if (access === 'none') return entry;
   if (entry === undefined) throw permissionDenied();
-  if (!allowed(guard.policies, entry, access, target)) throw permissionDenied();
   guard.tokens.consumeUse(entry);
+  if (!allowed(guard.policies, entry, access, target)) throw permissionDenied();
   return entry;
 }
 

@@ -1,6 +1,6 @@
 // The dev server's request pipeline, in Vault's order: URL outside /v1/ → 404; the dedicated sys handlers
-// (health, seal-status, unseal, seal); method, body and headers; sealed → 503; sys/ or the mount table; token check;
-// the backend; response wrapping; rendering (reference/vault-api.md §0).
+// (health, seal-status, unseal, seal); method, body and headers; sealed → 503; sys/ or the mount table; token check
+// (with sudo on the backend's root-protected paths); the backend; response wrapping; rendering (reference/vault-api.md §0).
 
 import type { IncomingMessage } from 'node:http';
 import type { ParsedRequest } from '../http/parse-request.js';
@@ -10,9 +10,11 @@ import { envelope, errorReply, jsonReply, renderError, renderResponse } from '..
 import type { SysContext } from '../sys/sys-context.js';
 import { healthReply, sealReply, sealStatusBody, unsealReply } from '../sys/sys-health.js';
 import { handleSys } from '../sys/sys-router.js';
-import type { DevResponse } from '../types.js';
+import type { DevResponse, Operation } from '../types.js';
 import { VaultApiError } from '../types.js';
+import type { Access } from './authenticate.js';
 import { authenticate } from './authenticate.js';
+import type { Route } from './mount-table.js';
 
 const SEALED = (): VaultApiError => new VaultApiError(503, ['Vault is sealed']);
 
@@ -74,8 +76,7 @@ async function routeLogical(context: SysContext, request: ParsedRequest): Promis
     });
   }
   const route = context.mounts.route(request.path);
-  const unauthenticated = route?.backend.isUnauthenticated(route.rest, request.operation) ?? false;
-  const token = authenticate(context, request.token, unauthenticated ? 'none' : 'token', request);
+  const token = authenticate(context, request.token, accessOf(route, request.operation), request);
   if (route === undefined) {
     throw new VaultApiError(404, [
       `no handler for route ${JSON.stringify(request.path)}. route entry not found.`,
@@ -92,6 +93,19 @@ async function routeLogical(context: SysContext, request: ParsedRequest): Promis
     headers: request.headers,
   });
   return finish(context, request, response, { operation: request.operation, mountType: route.entry.type });
+}
+
+// Who may call a mounted path: anyone on its unauthenticated paths; a token with sudo on its root-protected ones,
+// matched as Vault's Router.RootPath does (a trailing `*` by prefix, otherwise exactly); elsewhere any token its
+// policies allow. An unmounted path is checked as an ordinary one, so the 404 comes after the token check.
+function accessOf(route: Route | undefined, operation: Operation): Access {
+  if (route === undefined) return 'token';
+  if (route.backend.isUnauthenticated(route.rest, operation)) return 'none';
+  const rest = route.rest;
+  const rootPath = (route.backend.rootPaths ?? []).some((p) =>
+    p.endsWith('*') ? rest.startsWith(p.slice(0, -1)) : rest === p,
+  );
+  return rootPath ? 'sudo' : 'token';
 }
 
 // A logical reply is wrapped when X-Vault-Wrap-TTL asked for it: the client gets wrap_info only.

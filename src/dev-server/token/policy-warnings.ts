@@ -11,11 +11,9 @@ export interface PolicyNames {
   aclFor(names: readonly string[]): Acl | undefined;
 }
 
-/** Whether the caller has `sudo` on the request's path; without a policy store only root has it. */
-export function hasSudo(policies: PolicyNames | undefined, request: DevRequest): boolean {
-  const names = request.token?.policies ?? [];
-  if (policies === undefined) return names.includes('root');
-  const acl = policies.aclFor(names);
+/** Whether the caller has `sudo` on the request's path (a token with the root policy has everything). */
+export function hasSudo(policies: PolicyNames, request: DevRequest): boolean {
+  const acl = policies.aclFor(request.token?.policies ?? []);
   return (
     acl === undefined ||
     acl.capabilitiesFor(`${request.mount.path}${request.path}`, request.operation).has('sudo')
@@ -23,8 +21,8 @@ export function hasSudo(policies: PolicyNames | undefined, request: DevRequest):
 }
 
 /** Adds a warning per missing policy of the created token, after the backend's own warnings. */
-export function withPolicyWarnings(response: DevResponse, policies: PolicyNames | undefined): DevResponse {
-  if (policies === undefined || response.kind !== 'logical' || !response.auth) return response;
+export function withPolicyWarnings(response: DevResponse, policies: PolicyNames): DevResponse {
+  if (response.kind !== 'logical' || !response.auth) return response;
   const missing = response.auth.policies.filter((name) => !policies.exists(name));
   if (missing.length === 0) return response;
   const warnings = [

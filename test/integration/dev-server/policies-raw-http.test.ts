@@ -132,7 +132,7 @@ path "sys/mounts/*" { capabilities = ["update"] }`,
       policy: `path "auth/token/create" { capabilities = ["update", "sudo"] }
 path "auth/token/accessors" { capabilities = ["list", "sudo"] }`,
     });
-    // `list` on the accessors without `sudo`: the listing itself must ask for sudo, not only the path's ACL.
+    // `list` on the accessors without `sudo`: a root-protected path, so `list` alone is not enough.
     await call('PUT', 'sys/policies/acl/creator', {
       policy: `path "auth/token/create" { capabilities = ["update"] }
 path "auth/token/accessors" { capabilities = ["list"] }`,
@@ -147,5 +147,37 @@ path "auth/token/accessors" { capabilities = ["list"] }`,
     expect((await call('POST', 'auth/token/create', { policies: ['default'] }, creator)).status).toBe(200);
     expect((await call('LIST', 'auth/token/accessors', undefined, minter)).status).toBe(200);
     expect((await call('LIST', 'auth/token/accessors', undefined, creator)).status).toBe(403);
+  });
+});
+
+// Vault spends a use of a limited-use token before it acts on the ACL's answer (checkToken returns the entry with
+// the 403 "so we can decrement the use count"): a refused request costs a use like any other, whether the path's
+// capabilities or the sudo of a root-protected path were missing.
+describe('limited-use tokens refused by the ACL', () => {
+  async function limited(): Promise<string> {
+    await call('PUT', 'sys/policies/acl/lister', {
+      policy: 'path "auth/token/accessors" { capabilities = ["list"] }',
+    });
+    const created = await call('POST', 'auth/token/create', { policies: ['lister'], num_uses: 4 });
+    return created.json.auth.client_token as string;
+  }
+  const usesLeft = async (token: string): Promise<unknown> =>
+    (await call('GET', 'auth/token/lookup-self', undefined, token)).json.data.num_uses;
+
+  it('spends a use on a path its policies do not grant', async () => {
+    const token = await limited();
+    expect(await usesLeft(token)).toBe(3);
+    expect((await call('LIST', 'sys/policies/acl', undefined, token)).text).toBe(PERMISSION_DENIED);
+    expect(await usesLeft(token)).toBe(1);
+  });
+
+  it('spends a use on a root-protected path listed without sudo', async () => {
+    const token = await limited();
+    expect(await usesLeft(token)).toBe(3);
+    expect((await call('LIST', 'auth/token/accessors', undefined, token)).text).toBe(PERMISSION_DENIED);
+    expect(await usesLeft(token)).toBe(1);
+    // The last use goes on a refusal too, and the token is gone afterwards.
+    expect((await call('LIST', 'auth/token/accessors', undefined, token)).status).toBe(403);
+    expect((await call('GET', 'auth/token/lookup-self', undefined, token)).text).toBe(PERMISSION_DENIED);
   });
 });

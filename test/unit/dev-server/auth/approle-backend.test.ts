@@ -8,7 +8,7 @@ function setup() {
   const appMount = mountEntry('auth/approle/', 'approle');
   const world = devWorld([appMount]);
   const approle = createAppRoleBackendFactory(world.store)(world.contextFor(appMount));
-  const tokens = createTokenBackendFactory(world.store)(world.contextFor(world.tokenMount));
+  const tokens = createTokenBackendFactory(world.store, world.policies)(world.contextFor(world.tokenMount));
   const write = (path: string, data: Record<string, unknown> = {}) =>
     approle.handle(devRequest(appMount, 'update', path, data, world.root));
   const read = async (path: string) =>
@@ -146,7 +146,7 @@ describe('AppRole login', () => {
     await t.approle.handle(devRequest(t.appMount, 'delete', 'role/cert-agent', {}, t.root));
     const token = t.store.lookup(auth.client_token);
     expect(token).toBeDefined();
-    const tokens = createTokenBackendFactory(t.store)(t.contextFor(t.tokenMount));
+    const tokens = createTokenBackendFactory(t.store, t.policies)(t.contextFor(t.tokenMount));
     expect(await apiError(tokens, devRequest(t.tokenMount, 'update', 'renew-self', {}, token))).toEqual({
       status: 500,
       errors: ['1 error occurred:\n\t* role "cert-agent" does not exist during renewal\n\n'],

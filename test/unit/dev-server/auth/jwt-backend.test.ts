@@ -150,7 +150,7 @@ describe('JWT login', () => {
     const t = await setup();
     const reply = await logical(t.backend, t.login({ role: 'deploy', jwt: fakeJwt(t.claims) }));
     const token = t.store.lookup(reply.auth?.client_token ?? '');
-    const tokens = createTokenBackendFactory(t.store)(t.contextFor(t.tokenMount));
+    const tokens = createTokenBackendFactory(t.store, t.policies)(t.contextFor(t.tokenMount));
     const renew = () => devRequest(t.tokenMount, 'update', 'renew-self', {}, token);
     expect((await logical(tokens, renew())).auth?.lease_duration).toBe(900);
     await t.backend.handle(devRequest(t.mount, 'delete', 'role/deploy', {}, t.root));

@@ -102,6 +102,29 @@ describe('tokens', () => {
     expect((await callVault(server(), 'GET', 'fake/echo', { token })).status).toBe(200);
     expect((await callVault(server(), 'GET', 'fake/echo', { token })).status).toBe(403);
   });
+
+  it("asks for sudo on the backend's root paths before the backend sees the request", async () => {
+    await mountFake();
+    const read = (paths: string[], caps: string) =>
+      paths.map((p) => `path "fake/${p}" { capabilities = [${caps}] }`).join('\n');
+    const paths = ['sudo/x', 'sudo-exact', 'sudo-exactly'];
+    const withPolicy = async (name: string, policy: string): Promise<string> => {
+      await callVault(server(), 'PUT', `sys/policies/acl/${name}`, { body: { policy } });
+      const created = await callVault(server(), 'POST', 'auth/token/create', { body: { policies: [name] } });
+      return created.json.auth.client_token as string;
+    };
+    const reader = await withPolicy('reader', read(paths, '"read"'));
+    const sudoer = await withPolicy('sudoer', read(paths, '"read", "sudo"'));
+    const before = fake.calls.length;
+    expect((await callVault(server(), 'GET', 'fake/sudo/x', { token: reader })).status).toBe(403);
+    expect((await callVault(server(), 'GET', 'fake/sudo-exact', { token: reader })).status).toBe(403);
+    expect(fake.calls.length).toBe(before);
+    // An exact root path protects only itself.
+    expect((await callVault(server(), 'GET', 'fake/sudo-exactly', { token: reader })).status).toBe(200);
+    for (const path of paths) {
+      expect((await callVault(server(), 'GET', `fake/${path}`, { token: sudoer })).status).toBe(200);
+    }
+  });
 });
 
 describe('sealed', () => {

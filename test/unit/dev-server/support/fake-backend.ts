@@ -1,5 +1,6 @@
 // A stand-in backend for the dev server core's tests: it records what the core handed it and answers with each
-// kind of DevResponse depending on the path, so the core can be checked without the real engines.
+// kind of DevResponse depending on the path, so the core can be checked without the real engines. Its `sudo/…`
+// and `sudo-exact` paths are root-protected (echoing like `public/…`), for the core's sudo check.
 
 import type { RegisteredBackend } from '../../../../src/dev-server/core/mount-table.js';
 import type { DevRequest, DevResponse } from '../../../../src/dev-server/types.js';
@@ -67,10 +68,11 @@ export function fakeBackend(type = 'fake'): FakeBackend {
       factory: () => ({
         type,
         isUnauthenticated: (path) => path === 'login' || path.startsWith('public/'),
+        rootPaths: ['sudo/*', 'sudo-exact'],
         handle: (request) => {
           calls.push(request);
           const answer =
-            ANSWERS[request.path] ?? (request.path.startsWith('public/') ? ANSWERS.echo : undefined);
+            ANSWERS[request.path] ?? (/^(public|sudo)[/-]/.test(request.path) ? ANSWERS.echo : undefined);
           if (answer === undefined) throw unsupportedPath();
           return answer(request);
         },

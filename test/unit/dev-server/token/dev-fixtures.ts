@@ -10,6 +10,7 @@ import type {
   TokenEntry,
 } from '../../../../src/dev-server/types.js';
 import { VaultApiError } from '../../../../src/dev-server/types.js';
+import { PolicyStore } from '../../../../src/dev-server/policy/policy-store.js';
 import { MemoryTokenStore } from '../../../../src/dev-server/token/token-store.js';
 import { FakeClock } from '../../../helpers/fake-clock.js';
 
@@ -36,12 +37,13 @@ export function mountEntry(
   };
 }
 
-/** A store, a clock and the mount table, ready for backends. */
+/** A token store, a policy store (the token backend's), a clock and the mount table, ready for backends. */
 export function devWorld(mounts: MountEntry[] = []) {
   const clock = new FakeClock(DEV_START);
   const store = new MemoryTokenStore(clock, SYSTEM_TTLS);
   const tokenMount = mountEntry('auth/token/', 'token');
   const table = [tokenMount, ...mounts];
+  const policies = new PolicyStore();
   const root = store.createRoot('root');
   const contextFor = (mount: MountEntry): BackendContext => ({
     clock,
@@ -50,7 +52,7 @@ export function devWorld(mounts: MountEntry[] = []) {
     system: SYSTEM_TTLS,
     findMount: (path) => table.find((m) => m.path === path),
   });
-  return { clock, store, tokenMount, root, contextFor };
+  return { clock, store, policies, tokenMount, root, contextFor };
 }
 
 /** A request as the core hands it to a backend (path already stripped of the mount prefix). */

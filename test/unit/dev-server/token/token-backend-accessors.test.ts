@@ -7,7 +7,7 @@ import { apiError, devRequest, devWorld, logical } from './dev-fixtures.js';
 
 function setup() {
   const world = devWorld();
-  const backend = createTokenBackendFactory(world.store)(world.contextFor(world.tokenMount));
+  const backend = createTokenBackendFactory(world.store, world.policies)(world.contextFor(world.tokenMount));
   const as = (token = world.root) => ({
     create: async (data: Record<string, unknown>) =>
       (await logical(backend, devRequest(world.tokenMount, 'update', 'create', data, token))) as {
