@@ -146,7 +146,7 @@ export class HealthState {
       const entry = this.templates[index];
       if (!entry || outcome.result === 'pending') return;
       entry.lastResult = outcome.result;
-      entry.lastError = outcome.error;
+      entry.lastError = outcome.error && errorMessage(outcome.error);
       const disk = outcome.onDisk ?? this.#knownTimes(outcome);
       if (disk) {
         if (outcome.result === 'written' || entry.serial !== disk.serial || entry.writtenAt === undefined)
