@@ -1,6 +1,9 @@
 // How a check or reload command that did not succeed ended, as a value: the render pass, metrics and status
 // decide on `reason`, and only describeFailure turns it into words (one phrasing for the log and for status).
+// CommandFailedError carries it where a failure travels as an error (a template's outcome, a log line), with a
+// stable code per reason.
 
+import { AgentError } from '../lib/errors.js';
 import type { CommandResult } from './command-result.js';
 import { succeeded } from './run-command.js';
 
@@ -47,5 +50,33 @@ export function describeFailure(failure: CommandFailure): string {
       return `could not be started: ${failure.cause}`;
     case 'aborted':
       return 'was stopped: the agent is stopping';
+  }
+}
+
+/** The stable code of each way a run can fail, for /status and log matching (documented in troubleshooting.md). */
+const CODES: Readonly<Record<CommandFailure['reason'], string>> = {
+  exit: 'EXEC_EXIT',
+  signal: 'EXEC_SIGNAL',
+  timeout: 'EXEC_TIMEOUT',
+  'not-started': 'EXEC_NOT_STARTED',
+  aborted: 'EXEC_ABORTED',
+};
+
+/**
+ * A check or command did not succeed, as an error: the message is `check nginx -t exited with 1` (the words the
+ * log and /status already used), the code says how it ended whichever kind it was, so one can be matched on
+ * without parsing the other.
+ */
+export class CommandFailedError extends AgentError {
+  readonly kind: 'check' | 'command';
+  /** The command in its short form (describeCommand), as log lines name it. */
+  readonly command: string;
+  readonly failure: CommandFailure;
+
+  constructor(kind: 'check' | 'command', command: string, failure: CommandFailure) {
+    super(CODES[failure.reason], `${kind} ${command} ${describeFailure(failure)}`);
+    this.kind = kind;
+    this.command = command;
+    this.failure = failure;
   }
 }

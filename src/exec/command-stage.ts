@@ -3,7 +3,7 @@ import type { CommandSpec } from '../config/runtime-config.js';
 import type { CommandContext } from './child-env.js';
 import { childEnvironment } from './child-env.js';
 import type { CommandFailure } from './command-failure.js';
-import { describeFailure, failureOf } from './command-failure.js';
+import { CommandFailedError, describeFailure, failureOf } from './command-failure.js';
 import type { CommandRunner } from './run-command.js';
 import { describeCommand } from './run-command.js';
 
@@ -38,6 +38,11 @@ export interface CommandOutcome {
 export function describeOutcome(outcome: CommandOutcome): string {
   const how = outcome.failure === undefined ? 'succeeded' : describeFailure(outcome.failure);
   return `${outcome.kind} ${outcome.command} ${how}`;
+}
+
+/** A failed outcome as a typed error (its message is describeOutcome's), or undefined when it succeeded. */
+export function outcomeError(outcome: CommandOutcome): CommandFailedError | undefined {
+  return outcome.failure && new CommandFailedError(outcome.kind, outcome.command, outcome.failure);
 }
 
 /** What a stage is run with. */
@@ -146,7 +151,8 @@ async function runOne(due: DueCommand, options: StageOptions): Promise<CommandOu
   else {
     const words = describeFailure(failure);
     const why = { reason: failure.reason, failure: words, timed_out: failure.reason === 'timeout' };
-    options.logger.warn({ ...fields, ...why }, `${due.kind} failed`);
+    // The error too, so the line carries the code /status shows for the template (EXEC_EXIT, EXEC_TIMEOUT…).
+    options.logger.warn({ ...fields, ...why, error: outcomeError(outcome) }, `${due.kind} failed`);
   }
   return outcome;
 }

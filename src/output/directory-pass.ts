@@ -6,6 +6,7 @@ import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { DirectoryFile, PreparedDirectory } from './atomic-directory.js';
 import { isCurrentSet, prepareAtomicDirectory } from './atomic-directory.js';
+import { OutputWriteError } from './output-errors.js';
 import { resolveOwner } from './owner.js';
 import { holdsPrivateKey } from './render-plan.js';
 import type { OutputContent } from './render-output.js';
@@ -74,7 +75,7 @@ export async function planDirectory(
 export async function writeDirectories(
   plans: readonly PlannedDirectory[],
   logger: Logger,
-): Promise<{ written: PreparedDirectory[]; error: string | undefined }> {
+): Promise<{ written: PreparedDirectory[]; error: OutputWriteError | undefined }> {
   const written: PreparedDirectory[] = [];
   for (const plan of plans) {
     try {
@@ -86,12 +87,10 @@ export async function writeDirectories(
         { destination: plan.path, files: plan.files.length, serial: plan.serial },
         'directory swapped',
       );
-    } catch (error) {
+    } catch (cause) {
+      const error = new OutputWriteError(plan.path, cause);
       logger.error({ destination: plan.path, error }, 'directory not written');
-      return {
-        written,
-        error: `write failed for ${plan.path}: ${error instanceof Error ? error.message : String(error)}`,
-      };
+      return { written, error };
     }
   }
   return { written, error: undefined };

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import type { CertificateBundle } from '../certs/bundle.js';
 import type { TemplateConfig } from '../config/runtime-config.js';
-import { errorMessage } from '../lib/errors.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { PlannedDirectory } from './directory-pass.js';
@@ -23,7 +22,8 @@ export interface PlanInputs {
 /** One template of a pass, rendered and compared with the disk, or why not. */
 export type PreparedTemplate =
   | { readonly kind: 'pending'; readonly reason: string }
-  | { readonly kind: 'error'; readonly error: string }
+  /** The failure as raised (TemplateError, KeystoreOutputError, OwnerError…): its code reaches /status. */
+  | { readonly kind: 'error'; readonly error: Error }
   | {
       readonly kind: 'planned';
       readonly plan: PlannedFile | PlannedDirectory;
@@ -54,7 +54,7 @@ export async function planTemplate(input: PlanInputs, template: TemplateConfig):
     return { kind: 'planned', plan, bundle };
   } catch (error) {
     input.logger.error({ destination: template.destination, error }, 'template failed');
-    return { kind: 'error', error: errorMessage(error) };
+    return { kind: 'error', error: error instanceof Error ? error : new Error(String(error)) };
   }
 }
 

@@ -3,13 +3,14 @@ import type { CertificateBundle } from '../certs/bundle.js';
 import type { CertificateTimes } from '../certs/renew-schedule.js';
 import type { TemplateConfig } from '../config/runtime-config.js';
 import type { CommandOutcome, DueCommand } from '../exec/command-stage.js';
-import { describeOutcome, mergeDue, runChecks, runCommands } from '../exec/command-stage.js';
+import { describeOutcome, mergeDue, outcomeError, runChecks, runCommands } from '../exec/command-stage.js';
 import type { CommandRunner } from '../exec/run-command.js';
 import { runCommand as defaultRunner } from '../exec/run-command.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { PlannedDirectory } from './directory-pass.js';
 import { finishDirectories, rollBackDirectories, writeDirectories } from './directory-pass.js';
+import { TemplateHeldBackError } from './output-errors.js';
 import { planTemplate } from './plan-template.js';
 import type { PlannedFile } from './render-plan.js';
 import { restorePassFiles, writePassFiles } from './write-pass-files.js';
@@ -45,7 +46,8 @@ export interface TemplateOutcome {
   /** undefined for a template that reads only KV secrets. */
   readonly certificate: string | undefined;
   readonly result: 'written' | 'unchanged' | 'error' | 'pending';
-  readonly error?: string;
+  /** Why it is `error`, typed (its `code` is what /status shows); the message names the file or command. */
+  readonly error?: Error;
   /** The serial of the certificate the file now holds (written or unchanged). */
   readonly serial?: string;
   /** Set when the file now holds this pass's certificate; undefined when it holds what it held before. */
@@ -82,16 +84,20 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   const planInput = { ...input, secrets: input.secrets ?? new Map<string, KvSecret>() };
   const prepared = await Promise.all(templates.map((template) => planTemplate(planInput, template)));
   // Render or plan (unknown owner, symlinked destination): either failure holds back the whole certificate.
-  const failedCertificates = new Set(
-    templates.filter((_, index) => prepared[index]!.kind === 'error').map((template) => groupOf(template)),
-  );
+  const failedCertificates = new Map<string, Error>();
+  for (const [index, template] of templates.entries()) {
+    const entry = prepared[index]!;
+    if (entry.kind === 'error' && !failedCertificates.has(groupOf(template)))
+      failedCertificates.set(groupOf(template), entry.error);
+  }
   for (const [index, template] of templates.entries()) {
     const entry = prepared[index]!;
     const base = { destination: template.destination, certificate: template.certificate };
+    const heldBy = failedCertificates.get(groupOf(template));
     if (entry.kind === 'pending') outcomes.set(template, { ...base, result: 'pending' });
     else if (entry.kind === 'error') outcomes.set(template, { ...base, result: 'error', error: entry.error });
-    else if (failedCertificates.has(groupOf(template)))
-      outcomes.set(template, { ...base, result: 'error', error: HELD_BACK });
+    else if (heldBy)
+      outcomes.set(template, { ...base, result: 'error', error: new TemplateHeldBackError(heldBy) });
     else if (!entry.plan.changed) outcomes.set(template, onDisk(template, 'unchanged', entry.bundle));
     else changed.push({ template, plan: entry.plan, bundle: entry.bundle });
   }
@@ -120,7 +126,7 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   };
   const failedCheck =
     writeError === undefined ? await runChecks(dueOf('check', changed), stage, commands) : undefined;
-  const failure = writeError ?? (failedCheck && describeOutcome(failedCheck));
+  const failure = writeError ?? (failedCheck && outcomeError(failedCheck));
   let restored = new Set<PlannedFile>();
   let restoredGroups = new Set<string>();
   if (failure !== undefined) {
@@ -153,7 +159,7 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
       : [...owed];
   const list = templates.map((template) => outcomes.get(template)!);
   const problems = [
-    ...list.filter((entry) => entry.result === 'error').map((e) => `${e.destination}: ${e.error}`),
+    ...list.filter((entry) => entry.result === 'error').map((e) => `${e.destination}: ${e.error?.message}`),
     ...commands
       .filter((c) => c.kind === 'command' && c.failure !== undefined)
       .map((c) => `${describeOutcome(c)}; will retry`),
@@ -168,8 +174,6 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
   const rolledBack = restored.size + restoredGroups.size > 0;
   return { templates: list, commands, ok, rolledBack, pendingCommands, problems };
 }
-
-const HELD_BACK = 'not written: another template of this certificate failed';
 
 type Changed = {
   template: TemplateConfig;

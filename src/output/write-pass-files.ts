@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import { OutputWriteError } from './output-errors.js';
 import type { PlannedFile } from './render-plan.js';
 import { preparePlanned, prepareRestore } from './render-plan.js';
 import type { PreparedWrite } from '../lib/write-file-atomic.js';
@@ -11,10 +12,10 @@ export interface FileToWrite {
   readonly backup: boolean;
 }
 
-/** The files now in place, and the first write failure (a sentence naming the path and the cause) if any. */
+/** The files now in place, and the first write failure (naming the path, the OS's error as its cause) if any. */
 export interface WriteOutcome {
   readonly written: PlannedFile[];
-  readonly error: string | undefined;
+  readonly error: OutputWriteError | undefined;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function writePassFiles(files: readonly FileToWrite[], logger: Logg
  */
 export async function restorePassFiles(
   written: readonly PlannedFile[],
-  reason: string,
+  reason: Error,
   logger: Logger,
 ): Promise<Set<PlannedFile>> {
   const onError = (plan: PlannedFile) => (error: unknown) => {
@@ -82,7 +83,13 @@ export async function restorePassFiles(
   const kept = written.filter((plan) => !plan.previous).map((plan) => plan.path);
   if (restored.size > 0 || kept.length > 0) {
     logger.warn(
-      { reason, restored: restored.size, kept_new: kept.length > 0 ? kept : undefined },
+      // `reason` in words as before; `error` so the line carries the failure's code, as /status does.
+      {
+        reason: reason.message,
+        error: reason,
+        restored: restored.size,
+        kept_new: kept.length > 0 ? kept : undefined,
+      },
       kept.length > 0
         ? 'pass rolled back: previous files restored; files that had no previous version were kept'
         : 'pass rolled back: previous files restored',
@@ -91,10 +98,11 @@ export async function restorePassFiles(
   return restored;
 }
 
-function failed(plan: PlannedFile, error: unknown, logger: Logger): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  logger.error({ destination: plan.path, code, error }, 'file not written');
-  return `write failed for ${plan.path}: ${error instanceof Error ? error.message : String(error)}`;
+function failed(plan: PlannedFile, cause: unknown, logger: Logger): OutputWriteError {
+  const error = new OutputWriteError(plan.path, cause);
+  // `code` (the OS's) stays at the top of the line, where it was before the error was typed.
+  logger.error({ destination: plan.path, code: error.osCode, error }, 'file not written');
+  return error;
 }
 
 async function syncDirectories(files: readonly PlannedFile[]): Promise<void> {

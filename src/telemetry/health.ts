@@ -67,6 +67,7 @@ export class HealthState {
       certificate: t.certificate,
       lastResult: 'pending',
       lastError: undefined,
+      lastErrorCode: undefined,
       serial: undefined,
       times: undefined,
       writtenAt: undefined,
@@ -146,7 +147,8 @@ export class HealthState {
       const entry = this.templates[index];
       if (!entry || outcome.result === 'pending') return;
       entry.lastResult = outcome.result;
-      entry.lastError = outcome.error;
+      entry.lastError = outcome.error && errorMessage(outcome.error);
+      entry.lastErrorCode = outcome.error && errorCode(outcome.error);
       const disk = outcome.onDisk ?? this.#knownTimes(outcome);
       if (disk) {
         if (outcome.result === 'written' || entry.serial !== disk.serial || entry.writtenAt === undefined)
@@ -208,6 +210,7 @@ export class HealthState {
 /**
  * The stable code of a failure, for /status: the first one along its cause chain, so a wrapper that only rewords
  * (observe.ts: "approle login failed: …") still shows the code of what failed (VAULT_UNREACHABLE, VAULT_HTTP).
+ * Templates are read the same way: the outcome's own code (TEMPLATE, EXEC_EXIT, OUTPUT_WRITE_FAILED…) comes first.
  */
 function errorCode(error: unknown): string | undefined {
   return findInCauses(error, (link) => {

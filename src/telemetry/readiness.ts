@@ -25,6 +25,8 @@ export interface TemplateHealth {
   readonly certificate: string | undefined;
   lastResult: 'written' | 'unchanged' | 'error' | 'pending';
   lastError: string | undefined;
+  /** The stable code of the last pass's failure (TEMPLATE, EXEC_EXIT, OUTPUT_WRITE_FAILED…), as for certificates. */
+  lastErrorCode: string | undefined;
   /** The serial of the certificate the file holds, once written or found unchanged. */
   serial: string | undefined;
   /** The validity of the certificate the file holds, when known. */

@@ -53,6 +53,7 @@ export function statusDocument(state: StatusInput, ready: boolean): Record<strin
       certificate: t.certificate,
       last_result: t.lastResult,
       last_error: t.lastError ?? null,
+      last_error_code: t.lastErrorCode ?? null,
       serial: t.serial ?? null,
       not_after: isoTime(t.times?.notAfter),
       written_at: isoTime(t.writtenAt),

@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandFailedError } from '../../../src/exec/command-failure.js';
 import type { DueCommand } from '../../../src/output/render-pass.js';
 import { runRenderPass } from '../../../src/output/render-pass.js';
 import { TemplateEngine } from '../../../src/templates/template-engine.js';
@@ -163,5 +164,14 @@ describe('a reload command that fails', () => {
     });
     expect(result).toMatchObject({ ok: false, rolledBack: true, pendingCommands: [owed] });
     expect(result.commands.map((c) => c.kind)).toEqual(['check']);
+    // The template carries the check's typed failure, which /status and the log show by its code.
+    expect(result.templates[0]!.error).toBeInstanceOf(CommandFailedError);
+    expect(result.templates[0]!.error).toMatchObject({
+      code: 'EXEC_EXIT',
+      kind: 'check',
+      failure: { reason: 'exit', exitCode: 1 },
+      message: 'check exit 1 exited with 1',
+    });
+    expect(result.problems).toEqual([`${join(h.dir, 'cert.pem')}: check exit 1 exited with 1`]);
   });
 });

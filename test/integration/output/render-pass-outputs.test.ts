@@ -132,7 +132,11 @@ describe('render pass: keystores and KV secrets', () => {
     const broken = new Map([['app', { data: { passwd: 'second-db-password' }, metadata: undefined }]]);
     const result = await pass([env], undefined, broken);
     expect(result.templates[0]).toMatchObject({ result: 'error' });
-    expect(result.templates[0]?.error).toMatch(/db\.env.*"password" not defined/);
+    // A missing key of a secret is a strict-mode render error: TEMPLATE.
+    expect(result.templates[0]?.error).toMatchObject({
+      code: 'TEMPLATE',
+      message: expect.stringMatching(/db\.env.*"password" not defined/),
+    });
     expect(await readFile(join(harness.dir, 'db.env'), 'utf8')).toBe('PASSWORD=first-db-password\n');
   });
 });

@@ -126,7 +126,11 @@ describe('runRenderPass rollback', () => {
     const result = await pass(templates, new Map([['web', await makeBundle()]]));
     expect(result).toMatchObject({ ok: false, rolledBack: true, commands: [] });
     expect(result.templates.map((t) => t.result)).toEqual(['error', 'error']);
-    expect(result.templates[0]!.error).toMatch(/^write failed for .*a-dir: EISDIR/);
+    expect(result.templates[0]!.error).toMatchObject({
+      code: 'OUTPUT_WRITE_FAILED',
+      osCode: 'EISDIR',
+      message: expect.stringMatching(/^write failed for .*a-dir: EISDIR/),
+    });
     // The key renamed first was restored, and no temp file is left behind.
     expect(await readFile(join(h.dir, 'key.pem'), 'utf8')).toBe('old key\n');
     expect((await readdir(h.dir)).sort()).toEqual(['a-dir', 'key.pem']);
@@ -182,7 +186,10 @@ describe('runRenderPass rollback', () => {
       [template(0, 'cert.pem', 'cert.pem', { exec })],
       new Map([['web', await makeBundle()]]),
     );
-    expect(result.templates[0]!.error).toMatch(/could not be started/);
+    expect(result.templates[0]!.error).toMatchObject({
+      code: 'EXEC_NOT_STARTED',
+      message: expect.stringMatching(/could not be started/),
+    });
     // A first-ever file is kept even though its check failed.
     expect(result.rolledBack).toBe(false);
     expect(await readFile(join(h.dir, 'cert.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');

@@ -27,11 +27,19 @@ describe('runRenderPass and symlinks', () => {
       new Map([['web', await makeBundle()]]),
     );
     expect(result.ok).toBe(false);
-    expect(result.templates[0]!.error).toMatch(
-      /destination .*cert\.pem is a symlink: refusing to follow it .*follow_symlink: true/,
-    );
-    // The whole certificate is held back: no key lands without its certificate.
-    expect(result.templates[1]!.error).toMatch(/another template of this certificate failed/);
+    expect(result.templates[0]!.error).toMatchObject({
+      code: 'DESTINATION_SYMLINK',
+      message: expect.stringMatching(
+        /destination .*cert\.pem is a symlink: refusing to follow it .*follow_symlink: true/,
+      ),
+    });
+    // The whole certificate is held back: no key lands without its certificate. Its own code says so, and its
+    // cause is the failure that held it back.
+    expect(result.templates[1]!.error).toMatchObject({
+      code: 'TEMPLATE_HELD_BACK',
+      message: expect.stringMatching(/another template of this certificate failed/),
+      cause: result.templates[0]!.error,
+    });
     expect(result.commands).toEqual([]);
     expect(await readlink(join(h.dir, 'cert.pem'))).toBe(target);
     expect(await readFile(target, 'utf8')).toBe(SECRET);

@@ -107,7 +107,12 @@ describe('runRenderPass', () => {
     );
     expect(result.ok).toBe(false);
     expect(result.templates.map((t) => t.result)).toEqual(['error', 'error', 'written']);
-    expect(result.templates[1]!.error).toMatch(/user "no-such-user-certagent"/);
+    expect(result.templates[1]!.error).toMatchObject({
+      code: 'OWNER_UNKNOWN',
+      message: expect.stringMatching(/user "no-such-user-certagent"/),
+    });
+    // The key (planned fine) is held back by the certificate's failure, under a code of its own.
+    expect(result.templates[0]!.error).toMatchObject({ code: 'TEMPLATE_HELD_BACK' });
     await expect(stat(join(h.dir, 'key.pem'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await readFile(join(h.dir, 'api.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
   });

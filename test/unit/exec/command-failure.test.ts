@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandResult } from '../../../src/exec/command-result.js';
-import { describeFailure, failureOf, type CommandFailure } from '../../../src/exec/command-failure.js';
+import {
+  CommandFailedError,
+  describeFailure,
+  failureOf,
+  type CommandFailure,
+} from '../../../src/exec/command-failure.js';
+import { AgentError } from '../../../src/lib/errors.js';
 
 const ran: CommandResult = {
   exitCode: 0,
@@ -45,5 +51,21 @@ describe('describeFailure', () => {
     [{ reason: 'aborted' }, 'was stopped: the agent is stopping'],
   ])('%j', (failure, words) => {
     expect(describeFailure(failure)).toBe(words);
+  });
+});
+
+describe('CommandFailedError', () => {
+  it.each<[CommandFailure, string]>([
+    [{ reason: 'exit', exitCode: 1 }, 'EXEC_EXIT'],
+    [{ reason: 'signal', signal: 'SIGKILL' }, 'EXEC_SIGNAL'],
+    [{ reason: 'timeout', timeoutMs: 300, signal: 'SIGTERM' }, 'EXEC_TIMEOUT'],
+    [{ reason: 'not-started', cause: 'spawn nginx ENOENT' }, 'EXEC_NOT_STARTED'],
+    [{ reason: 'aborted' }, 'EXEC_ABORTED'],
+  ])('%j has the stable code %s and says what ran and how it ended', (failure, code) => {
+    const error = new CommandFailedError('check', 'nginx -t', failure);
+    expect(error).toBeInstanceOf(AgentError);
+    expect(error).toMatchObject({ code, kind: 'check', command: 'nginx -t', failure });
+    expect(error.message).toBe(`check nginx -t ${describeFailure(failure)}`);
+    expect(error.name).toBe('CommandFailedError');
   });
 });

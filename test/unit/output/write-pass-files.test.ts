@@ -1,11 +1,13 @@
 // Issue 7 point 7: a file that cannot be written is logged with its cause (error code and path) through the
-// logger's error serializer, not only as "render pass incomplete".
+// logger's error serializer, not only as "render pass incomplete". The failure is an OutputWriteError (stable code
+// OUTPUT_WRITE_FAILED, the OS's code kept as its cause), so /status and the log carry the same code.
 
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OutputWriteError } from '../../../src/output/output-errors.js';
 import type { PlannedFile } from '../../../src/output/render-plan.js';
 import { writePassFiles } from '../../../src/output/write-pass-files.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
@@ -55,14 +57,28 @@ describe('writePassFiles', () => {
       logger,
     );
     expect(outcome.written).toEqual([]);
-    expect(outcome.error).toMatch(/^write failed for .*not-a-dir\/cert\.pem: ENOTDIR/);
+    expect(outcome.error).toBeInstanceOf(OutputWriteError);
+    expect(outcome.error).toMatchObject({
+      code: 'OUTPUT_WRITE_FAILED',
+      path: bad.path,
+      osCode: 'ENOTDIR',
+      message: expect.stringMatching(/^write failed for .*not-a-dir\/cert\.pem: ENOTDIR/),
+      cause: expect.objectContaining({ code: 'ENOTDIR' }),
+    });
     const line = lines.find((entry) => entry.msg === 'file not written');
     expect(line).toMatchObject({
       level: 'error',
       destination: bad.path,
       code: 'ENOTDIR',
-      error: { type: 'Error', code: 'ENOTDIR', message: expect.stringContaining(join(dir, 'not-a-dir')) },
+      error: {
+        type: 'OutputWriteError',
+        code: 'OUTPUT_WRITE_FAILED',
+        message: expect.stringContaining(join(dir, 'not-a-dir')),
+        cause: { type: 'Error', code: 'ENOTDIR' },
+      },
     });
+    // An expected failure: its codes explain it, and a stack would only repeat where writes fail.
+    expect(JSON.stringify(line)).not.toContain('"stack"');
     // The prepared temp file of the good one was discarded: nothing is left behind.
     expect(await readdir(dir)).toEqual(['not-a-dir']);
   });

@@ -47,10 +47,17 @@ export function wrote(serial: string, at: number, lifetime: number, backdate = 0
   };
 }
 
-/** A pass that failed and left the destination as it was. */
-export function failed(error: string): HealthPassInput {
+/** A pass that failed and left the destination as it was; a string is an untyped Error with that message. */
+export function failed(error: string | Error): HealthPassInput {
   return {
-    templates: [{ destination: DEST, certificate: 'web', result: 'error', error }],
+    templates: [
+      {
+        destination: DEST,
+        certificate: 'web',
+        result: 'error',
+        error: typeof error === 'string' ? new Error(error) : error,
+      },
+    ],
     commands: [],
     ok: false,
     rolledBack: true,

@@ -82,7 +82,7 @@ describe('HealthState readiness', () => {
             destination: DEST,
             certificate: 'web',
             result: 'error',
-            error: 'check failed',
+            error: new Error('check failed'),
             serial: '01',
             onDisk: { serial: '01', times: { notBefore: T0, notAfter: T0 + HOUR, obtainedAt: T0 } },
           },

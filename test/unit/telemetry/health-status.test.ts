@@ -1,6 +1,8 @@
 // HealthState's /status: errors with their stable codes, auth state and owed commands, never a secret.
 
 import { describe, expect, it } from 'vitest';
+import { CommandFailedError } from '../../../src/exec/command-failure.js';
+import { TemplateError } from '../../../src/templates/template-engine.js';
 import { VaultHttpError, VaultUnreachableError } from '../../../src/vault/vault-errors.js';
 import { DEST, HOUR, T0, failed, healthWithIssued, issue, wrote } from './health-fixtures.js';
 
@@ -41,6 +43,7 @@ describe('HealthState readiness', () => {
         certificate: 'web',
         last_result: 'error',
         last_error: 'check failed',
+        last_error_code: null,
         serial: '01',
         not_after: new Date(T0 + HOUR).toISOString(),
         written_at: new Date(T0).toISOString(),
@@ -81,6 +84,34 @@ describe('HealthState readiness', () => {
     const recovered = health.status(T0 + 5) as Status;
     expect(recovered.certificates.web).toMatchObject({ last_error: null, last_error_code: null });
     expect(recovered.auth).toMatchObject({ last_error: null, last_error_code: null });
+  });
+
+  it('shows the stable code of a template failure in /status, as for certificates, until a pass succeeds', () => {
+    const health = healthWithIssued();
+    type Status = { templates: Record<string, unknown>[] };
+    const template = (at: number) => (health.status(at) as Status).templates[0];
+    health.onRenderPass(failed(new TemplateError(DEST, '"nope" not defined - 1:2')), T0 + 1);
+    expect(template(T0 + 1)).toMatchObject({
+      last_result: 'error',
+      last_error: `template for ${DEST}: "nope" not defined - 1:2`,
+      last_error_code: 'TEMPLATE',
+    });
+    const check = new CommandFailedError('check', 'nginx -t', { reason: 'timeout', timeoutMs: 1000 });
+    health.onRenderPass(failed(check), T0 + 2);
+    expect(template(T0 + 2)).toMatchObject({
+      last_error: 'check nginx -t timed out',
+      last_error_code: 'EXEC_TIMEOUT',
+    });
+    // The code of what a wrapper wraps, as for certificates (an OS error keeps its own code).
+    const refused = Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+    health.onRenderPass(failed(new Error('could not plan', { cause: refused })), T0 + 3);
+    expect(template(T0 + 3)).toMatchObject({ last_error: 'could not plan', last_error_code: 'EROFS' });
+    health.onRenderPass(wrote('01', T0, HOUR), T0 + 4);
+    expect(template(T0 + 4)).toMatchObject({
+      last_result: 'written',
+      last_error: null,
+      last_error_code: null,
+    });
   });
 
   it('lists the commands still owed in /status', () => {
