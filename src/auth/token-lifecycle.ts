@@ -71,9 +71,16 @@ export class TokenLifecycle implements TokenProvider {
 
   async #loop(signal: AbortSignal): Promise<void> {
     let failures = 0;
-    let reason: 'start' | 'changed' | 'invalid' | 'relogin' = 'start';
+    let reason: 'start' | 'changed' | 'invalid' | 'relogin' | 'retry' = 'start';
     while (!signal.aborted) {
-      if (reason === 'invalid') await this.#spaceOutInvalidLogins(signal);
+      // A 403 means log in again, but no more than once per backoff step (growing with every 403 in a row), so a
+      // refused token cannot cause a loop. A retry after a failed login is spaced by the login backoff alone:
+      // spacing it by both doubled every gap.
+      if (reason === 'invalid') {
+        const { random } = this.#options;
+        const due = refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random);
+        await this.#waitIgnoringRefusals(due, signal);
+      }
       try {
         this.#lastAcquireAt = this.#options.clock.now();
         await this.#acquire(signal);
@@ -98,8 +105,7 @@ export class TokenLifecycle implements TokenProvider {
           },
           'login failed',
         );
-        const woke = await this.#wake.wait(this.#options.clock, delay, signal);
-        reason = woke === 'timeout' ? reason : woke;
+        reason = await this.#waitIgnoringRefusals(this.#options.clock.now() + delay, signal);
         continue;
       }
       reason = await this.#maintain(signal);
@@ -119,16 +125,16 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop:
-   * more reports of the same refusal do not shorten the wait. A changed credential file does: a new token (or
-   * secret_id) is worth trying at once.
+   * Waits until the next login attempt is due: more reports of the refused token do not shorten the wait (the
+   * attempt replaces that token anyway). A changed credential file does: a new token (or secret_id) is worth
+   * trying at once.
    */
-  async #spaceOutInvalidLogins(signal: AbortSignal): Promise<void> {
-    const { clock, random } = this.#options;
-    const due = refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random);
+  async #waitIgnoringRefusals(due: number, signal: AbortSignal): Promise<'changed' | 'retry'> {
+    const { clock } = this.#options;
     while (clock.now() < due) {
-      if ((await this.#wake.wait(clock, due - clock.now(), signal)) !== 'invalid') return;
+      if ((await this.#wake.wait(clock, due - clock.now(), signal)) === 'changed') return 'changed';
     }
+    return 'retry';
   }
 
   /** Gets a token from the method (a login, or the token it holds) and publishes it when it is a new one. */
@@ -160,7 +166,7 @@ export class TokenLifecycle implements TokenProvider {
 
   /** Carries out the token decisions (renew, wait, expire) until the token must be replaced; returns why. */
   async #maintain(signal: AbortSignal): Promise<'changed' | 'invalid' | 'relogin'> {
-    const { clock, random, method } = this.#options;
+    const { clock, random, method, vault, metrics } = this.#options;
     let failures = 0;
     let retryAfterSeconds: number | undefined;
     for (;;) {
@@ -191,7 +197,11 @@ export class TokenLifecycle implements TokenProvider {
         continue;
       }
       if (decision.next !== 'renew') continue; // keep and await-new-token wait for an event, never time out
-      const outcome = await renewToken(state, this.#renewDeps(), signal);
+      const outcome = await renewToken(
+        state,
+        { vault, clock, metrics, logger: this.#log, canRelogin: method.replacement === 'login' },
+        signal,
+      );
       if (outcome.kind === 'invalid') return this.#refused();
       if (outcome.kind === 'ok') {
         this.#invalidStreak = 0;
@@ -226,19 +236,10 @@ export class TokenLifecycle implements TokenProvider {
     );
   }
 
-  #renewDeps() {
-    const { vault, clock, metrics, method } = this.#options;
-    return {
-      vault,
-      clock,
-      metrics,
-      logger: this.#log,
-      canRelogin: method.replacement === 'login',
-    };
-  }
-
+  /** The life the held token has left for retries to fit in; none once Vault refused it (it is dead already). */
   #remainingMs(): number | undefined {
     const expiresAt = this.#state?.expiresAt;
-    return expiresAt === undefined || expiresAt === null ? undefined : expiresAt - this.#options.clock.now();
+    if (expiresAt === undefined || expiresAt === null || this.#wasRefused) return undefined;
+    return expiresAt - this.#options.clock.now();
   }
 }
