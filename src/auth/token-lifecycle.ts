@@ -179,7 +179,6 @@ export class TokenLifecycle implements TokenProvider {
           leaseMs: state.leaseMs,
           failures,
           retryAfterSeconds,
-          refused: this.#wasRefused,
         },
         { now, policy: this.#policy, random, replacement: method.replacement },
       );
@@ -193,10 +192,11 @@ export class TokenLifecycle implements TokenProvider {
           { expired_at: isoTime(state.expiresAt) },
           'the Vault token expired; write a new token to the token file',
         );
-        this.#wasRefused = true;
-        continue;
+        // Dead as a refused token is, and replaced the same way: the loop reads the source again and waits
+        // (saying so in the log and /status) while it still holds this token.
+        return this.#refused();
       }
-      if (decision.next !== 'renew') continue; // keep and await-new-token wait for an event, never time out
+      if (decision.next !== 'renew') continue; // keep waits for an event, never times out
       const outcome = await renewToken(
         state,
         { vault, clock, metrics, logger: this.#log, canRelogin: method.replacement === 'login' },
@@ -214,9 +214,9 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * Vault refused the token (a 403 on renewal, or reported by a consumer): re-reading the same token from a file is
-   * pointless, so the lifecycle waits for the file to change instead of renewing a dead token every backoff step.
-   * A login method ignores the flag and brings a new token anyway.
+   * Vault refused the token (a 403 on renewal, or reported by a consumer), or it expired: re-reading the same token
+   * from a file is pointless, so the lifecycle waits for the file to change instead of renewing a dead token every
+   * backoff step. A login method ignores the flag and brings a new token anyway.
    */
   #refused(): 'invalid' {
     this.#wasRefused = true;
