@@ -188,9 +188,12 @@ export class TokenLifecycle implements TokenProvider {
       if (woke === 'changed') return 'changed';
       if (decision.next === 'relogin') return 'relogin';
       if (decision.next === 'expire') {
+        // Advice the operator can follow: only a token_file has a file to write; VAULT_TOKEN is read at start.
         this.#log.error(
           { expired_at: isoTime(state.expiresAt) },
-          'the Vault token expired; write a new token to the token file',
+          method.replacement === 'file-change'
+            ? 'the Vault token expired; write a new token to the token file'
+            : 'the Vault token expired; restart certagent with a new VAULT_TOKEN, or configure auto_auth to log in',
         );
         // Dead as a refused token is, and replaced the same way: the loop reads the source again and waits
         // (saying so in the log and /status) while it still holds this token.
