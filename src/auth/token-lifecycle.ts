@@ -65,7 +65,7 @@ export class TokenLifecycle implements TokenProvider {
       if (!(signal.aborted && isAbortError(error))) throw error;
     } finally {
       await stopWatching?.();
-      await revokeOnShutdown(this.#state?.token, this.#options, this.#log);
+      await revokeOnShutdown(this.#state, this.#options, this.#log);
     }
   }
 
