@@ -239,10 +239,11 @@ export class TokenLifecycle implements TokenProvider {
     );
   }
 
-  /** The life the held token has left for retries to fit in; none once Vault refused it (it is dead already). */
+  /** The life the held token has left for retries to fit in; none once refused or expired (it is dead already). */
   #remainingMs(): number | undefined {
     const expiresAt = this.#state?.expiresAt;
     if (expiresAt === undefined || expiresAt === null || this.#wasRefused) return undefined;
-    return expiresAt - this.#options.clock.now();
+    const left = expiresAt - this.#options.clock.now();
+    return left > 0 ? left : undefined;
   }
 }

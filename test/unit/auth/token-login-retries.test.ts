@@ -87,4 +87,18 @@ describe('login retries', () => {
     // Spaced once, by the backoff (random 0: no jitter); spacing them twice made these 2, 4, 8 … s.
     expect(gapsOf(logins.slice(1))).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300]);
   });
+
+  it('after the token expired with logins still failing: the backoff resumes, no retry every second', async () => {
+    // A 60 s token Vault will not renew: the agent logs in again 6 s before its expiry, and those logins fail.
+    const { start, logins } = await loginAttempts(
+      { lease_duration: 60, renewable: false },
+      () => ({}),
+      16 * MINUTE,
+    );
+    expect(logins[1]).toBe(start + 54 * SECOND);
+    // Before the expiry (+60 s) each retry fits in half the life left; after it there is none to fit in, and
+    // the backoff goes on from the sixth failure (32 s) to the 5 min maximum. Capped by a life below zero, every
+    // retry came min_backoff (1 s) after the last, for as long as the logins failed.
+    expect(gapsOf(logins.slice(1))).toEqual([1, 2, 1.5, 1, 1, 32, 64, 128, 256, 300]);
+  });
 });
