@@ -113,8 +113,8 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * The token file still holds the token Vault refused: re-reading it on a timer cannot help, and it is no failed
-   * login. Say so once (log and /status) and wait until the file changes (or another refusal is reported).
+   * The token source still holds the token Vault refused or that expired: re-reading it on a timer cannot help, and
+   * it is no failed login. Say so (log and /status) and wait until the file changes (or a refusal is reported).
    */
   async #awaitNewToken(error: TokenRefusedError, signal: AbortSignal): Promise<'changed' | 'invalid'> {
     const { method, clock, metrics } = this.#options;
