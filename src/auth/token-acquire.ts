@@ -48,6 +48,7 @@ export async function acquireToken(
       leaseMs: auth.lease_duration * 1000,
       incrementSeconds: auth.lease_duration,
       atMax: !auth.renewable,
+      loggedIn: true,
     };
     return { state, message: 'logged in to Vault' };
   }
@@ -65,6 +66,7 @@ export async function acquireToken(
     leaseMs: Math.max(info.ttl, info.creationTtl) * 1000,
     incrementSeconds: info.creationTtl || info.ttl,
     atMax: !info.renewable,
+    loggedIn: false,
   };
   // The token in use: the one it replaces is still scrubbed until it expires (or for the grace period).
   registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
@@ -97,16 +99,26 @@ export class TokenRefusedError extends AgentError {
   }
 }
 
-/** With `revoke_on_shutdown`, revokes the token the agent logged in for; a token nothing can replace is left alone. */
+/**
+ * With `revoke_on_shutdown`, revokes the token the agent logged in for. A token it was handed (a token file) is
+ * left alone: whoever created it may still be using it (the file may be shared, or another agent's sink), and
+ * revoking it would leave the next start with the same, dead, token in the file.
+ */
 export async function revokeOnShutdown(
-  token: string | undefined,
+  held: Pick<TokenState, 'token' | 'loggedIn'> | undefined,
   options: Pick<TokenLifecycleOptions, 'autoAuth' | 'method' | 'vault'>,
   log: Logger,
 ): Promise<void> {
-  // A token nothing can replace is not ours to revoke: the next start would have none.
-  if (!options.autoAuth?.revokeOnShutdown || !token || options.method.replacement === 'never') return;
+  if (!options.autoAuth?.revokeOnShutdown || !held) return;
+  if (!held.loggedIn) {
+    log.info(
+      { method: options.method.type },
+      'token not revoked on shutdown: the agent did not log in for it, and whoever created it may still use it',
+    );
+    return;
+  }
   try {
-    await revokeSelf(options.vault, token, AbortSignal.timeout(5000));
+    await revokeSelf(options.vault, held.token, AbortSignal.timeout(5000));
     log.info('token revoked on shutdown');
   } catch (error) {
     log.warn({ error }, 'could not revoke the token on shutdown');

@@ -18,8 +18,6 @@ export interface TokenFacts {
   readonly failures: number;
   /** The Retry-After of the last failed renewal, in seconds, when Vault sent one. */
   readonly retryAfterSeconds?: number | undefined;
-  /** Vault refused the token (403) or it expired: renewing it is pointless, only a new token helps. */
-  readonly refused: boolean;
 }
 
 /** What the decision depends on besides the token. */
@@ -32,13 +30,13 @@ export interface DecisionContext {
 }
 
 /**
+ * For a token that still works (a refused or expired one is replaced by the lifecycle's loop, never decided on):
  * - `renew`: renew the token at `at` (half its remaining TTL, or sooner after a failed renewal);
- * - `relogin`: log in again at `at`, before the token expires (it can no longer be renewed, or was refused);
+ * - `relogin`: log in again at `at`, before the token expires (it can no longer be renewed);
  * - `expire`: nothing can replace the token before it expires at `at`, except a new one from outside;
- * - `await-new-token`: the token is dead and only its source changing brings another (`at` is Infinity);
  * - `keep`: the token never expires; nothing to do until something happens (`at` is Infinity).
  */
-export type TokenStep = 'renew' | 'relogin' | 'expire' | 'await-new-token' | 'keep';
+export type TokenStep = 'renew' | 'relogin' | 'expire' | 'keep';
 
 /** The next step and when it is due (ms since the epoch; Infinity when only an event ends the wait). */
 export interface TokenDecision {
@@ -49,12 +47,6 @@ export interface TokenDecision {
 /** Decides what to do next with the token described by `token`. */
 export function decideToken(token: TokenFacts, context: DecisionContext): TokenDecision {
   const { now, policy, random, replacement } = context;
-  if (token.refused) {
-    // A login brings a new token at once; a token file or a literal token must be replaced from outside.
-    return replacement === 'login'
-      ? { next: 'relogin', at: now }
-      : { next: 'await-new-token', at: Number.POSITIVE_INFINITY };
-  }
   const { expiresAt } = token;
   if (expiresAt === null) return { next: 'keep', at: Number.POSITIVE_INFINITY };
   if (token.renewable) {

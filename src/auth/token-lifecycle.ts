@@ -65,15 +65,22 @@ export class TokenLifecycle implements TokenProvider {
       if (!(signal.aborted && isAbortError(error))) throw error;
     } finally {
       await stopWatching?.();
-      await revokeOnShutdown(this.#state?.token, this.#options, this.#log);
+      await revokeOnShutdown(this.#state, this.#options, this.#log);
     }
   }
 
   async #loop(signal: AbortSignal): Promise<void> {
     let failures = 0;
-    let reason: 'start' | 'changed' | 'invalid' | 'relogin' = 'start';
+    let reason: 'start' | 'changed' | 'invalid' | 'relogin' | 'retry' = 'start';
     while (!signal.aborted) {
-      if (reason === 'invalid') await this.#spaceOutInvalidLogins(signal);
+      // A 403 means log in again, but no more than once per backoff step (growing with every 403 in a row), so a
+      // refused token cannot cause a loop. A retry after a failed login is spaced by the login backoff alone:
+      // spacing it by both doubled every gap.
+      if (reason === 'invalid') {
+        const { random } = this.#options;
+        const due = refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random);
+        await this.#waitIgnoringRefusals(due, signal);
+      }
       try {
         this.#lastAcquireAt = this.#options.clock.now();
         await this.#acquire(signal);
@@ -98,8 +105,7 @@ export class TokenLifecycle implements TokenProvider {
           },
           'login failed',
         );
-        const woke = await this.#wake.wait(this.#options.clock, delay, signal);
-        reason = woke === 'timeout' ? reason : woke;
+        reason = await this.#waitIgnoringRefusals(this.#options.clock.now() + delay, signal);
         continue;
       }
       reason = await this.#maintain(signal);
@@ -107,8 +113,8 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * The token file still holds the token Vault refused: re-reading it on a timer cannot help, and it is no failed
-   * login. Say so once (log and /status) and wait until the file changes (or another refusal is reported).
+   * The token source still holds the token Vault refused or that expired: re-reading it on a timer cannot help, and
+   * it is no failed login. Say so (log and /status) and wait until the file changes (or a refusal is reported).
    */
   async #awaitNewToken(error: TokenRefusedError, signal: AbortSignal): Promise<'changed' | 'invalid'> {
     const { method, clock, metrics } = this.#options;
@@ -119,16 +125,16 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * A 403 means log in again, but no more than once per backoff step, so a refused token cannot cause a loop:
-   * more reports of the same refusal do not shorten the wait. A changed credential file does: a new token (or
-   * secret_id) is worth trying at once.
+   * Waits until the next login attempt is due: more reports of the refused token do not shorten the wait (the
+   * attempt replaces that token anyway). A changed credential file does: a new token (or secret_id) is worth
+   * trying at once.
    */
-  async #spaceOutInvalidLogins(signal: AbortSignal): Promise<void> {
-    const { clock, random } = this.#options;
-    const due = refusedLoginAt(this.#lastAcquireAt, ++this.#invalidStreak, this.#policy, random);
+  async #waitIgnoringRefusals(due: number, signal: AbortSignal): Promise<'changed' | 'retry'> {
+    const { clock } = this.#options;
     while (clock.now() < due) {
-      if ((await this.#wake.wait(clock, due - clock.now(), signal)) !== 'invalid') return;
+      if ((await this.#wake.wait(clock, due - clock.now(), signal)) === 'changed') return 'changed';
     }
+    return 'retry';
   }
 
   /** Gets a token from the method (a login, or the token it holds) and publishes it when it is a new one. */
@@ -160,7 +166,7 @@ export class TokenLifecycle implements TokenProvider {
 
   /** Carries out the token decisions (renew, wait, expire) until the token must be replaced; returns why. */
   async #maintain(signal: AbortSignal): Promise<'changed' | 'invalid' | 'relogin'> {
-    const { clock, random, method } = this.#options;
+    const { clock, random, method, vault, metrics } = this.#options;
     let failures = 0;
     let retryAfterSeconds: number | undefined;
     for (;;) {
@@ -173,7 +179,6 @@ export class TokenLifecycle implements TokenProvider {
           leaseMs: state.leaseMs,
           failures,
           retryAfterSeconds,
-          refused: this.#wasRefused,
         },
         { now, policy: this.#policy, random, replacement: method.replacement },
       );
@@ -183,15 +188,23 @@ export class TokenLifecycle implements TokenProvider {
       if (woke === 'changed') return 'changed';
       if (decision.next === 'relogin') return 'relogin';
       if (decision.next === 'expire') {
+        // Advice the operator can follow: only a token_file has a file to write; VAULT_TOKEN is read at start.
         this.#log.error(
           { expired_at: isoTime(state.expiresAt) },
-          'the Vault token expired; write a new token to the token file',
+          method.replacement === 'file-change'
+            ? 'the Vault token expired; write a new token to the token file'
+            : 'the Vault token expired; restart certagent with a new VAULT_TOKEN, or configure auto_auth to log in',
         );
-        this.#wasRefused = true;
-        continue;
+        // Dead as a refused token is, and replaced the same way: the loop reads the source again and waits
+        // (saying so in the log and /status) while it still holds this token.
+        return this.#refused();
       }
-      if (decision.next !== 'renew') continue; // keep and await-new-token wait for an event, never time out
-      const outcome = await renewToken(state, this.#renewDeps(), signal);
+      if (decision.next !== 'renew') continue; // keep waits for an event, never times out
+      const outcome = await renewToken(
+        state,
+        { vault, clock, metrics, logger: this.#log, canRelogin: method.replacement === 'login' },
+        signal,
+      );
       if (outcome.kind === 'invalid') return this.#refused();
       if (outcome.kind === 'ok') {
         this.#invalidStreak = 0;
@@ -204,9 +217,9 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * Vault refused the token (a 403 on renewal, or reported by a consumer): re-reading the same token from a file is
-   * pointless, so the lifecycle waits for the file to change instead of renewing a dead token every backoff step.
-   * A login method ignores the flag and brings a new token anyway.
+   * Vault refused the token (a 403 on renewal, or reported by a consumer), or it expired: re-reading the same token
+   * from a file is pointless, so the lifecycle waits for the file to change instead of renewing a dead token every
+   * backoff step. A login method ignores the flag and brings a new token anyway.
    */
   #refused(): 'invalid' {
     this.#wasRefused = true;
@@ -226,19 +239,11 @@ export class TokenLifecycle implements TokenProvider {
     );
   }
 
-  #renewDeps() {
-    const { vault, clock, metrics, method } = this.#options;
-    return {
-      vault,
-      clock,
-      metrics,
-      logger: this.#log,
-      canRelogin: method.replacement === 'login',
-    };
-  }
-
+  /** The life the held token has left for retries to fit in; none once refused or expired (it is dead already). */
   #remainingMs(): number | undefined {
     const expiresAt = this.#state?.expiresAt;
-    return expiresAt === undefined || expiresAt === null ? undefined : expiresAt - this.#options.clock.now();
+    if (expiresAt === undefined || expiresAt === null || this.#wasRefused) return undefined;
+    const left = expiresAt - this.#options.clock.now();
+    return left > 0 ? left : undefined;
   }
 }

@@ -15,6 +15,11 @@ export interface TokenState {
   readonly incrementSeconds: number;
   /** Vault said it cannot be renewed further (or never could). */
   atMax: boolean;
+  /**
+   * The agent logged in for this token, so it is the agent's own (revoke_on_shutdown may revoke it); false for one
+   * it was handed (a token file, VAULT_TOKEN), which whoever created it may still be using.
+   */
+  readonly loggedIn: boolean;
 }
 
 /** How one renewal ended. */

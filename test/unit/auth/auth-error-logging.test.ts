@@ -119,6 +119,7 @@ describe('auth failures in the log carry their code', () => {
       leaseMs: 1000,
       incrementSeconds: 1,
       atMax: false,
+      loggedIn: true,
     });
     const log = capture();
     const renew = (error: Error) =>

@@ -40,6 +40,7 @@ describe('acquireToken', () => {
         leaseMs: 120_000,
         incrementSeconds: 120,
         atMax: false,
+        loggedIn: false,
       },
       message: 'token loaded',
     });
@@ -92,6 +93,7 @@ describe('acquireToken', () => {
         leaseMs: 30_000,
         incrementSeconds: 30,
         atMax: true,
+        loggedIn: true,
       },
       message: 'logged in to Vault',
     });

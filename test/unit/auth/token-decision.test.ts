@@ -15,7 +15,6 @@ const fresh: TokenFacts = {
   leaseMs: HOUR,
   failures: 0,
   retryAfterSeconds: undefined,
-  refused: false,
 };
 
 function decide(
@@ -125,23 +124,6 @@ describe('decideToken', () => {
       'file-change',
       { next: 'keep', at: NEVER },
     ],
-    // Refused (403) or expired: a token file waits for the file to change, a literal token for nothing it can do...
-    ['refused token file', { refused: true }, 'file-change', { next: 'await-new-token', at: NEVER }],
-    [
-      'expired token file',
-      { refused: true, renewable: false, expiresAt: NOW - 1 },
-      'file-change',
-      { next: 'await-new-token', at: NEVER },
-    ],
-    ['refused literal token', { refused: true }, 'never', { next: 'await-new-token', at: NEVER }],
-    // ...while a login method logs in again at once (the lifecycle spaces logins after a 403).
-    ['refused, login method', { refused: true }, 'login', { next: 'relogin', at: NOW }],
-    [
-      'refused, never expiring',
-      { refused: true, expiresAt: null },
-      'file-change',
-      { next: 'await-new-token', at: NEVER },
-    ],
   ])('%s', (_name, changes, replacement, expected) => {
     expect(decide(changes, replacement)).toEqual(expected);
   });
@@ -158,9 +140,8 @@ describe('decideToken', () => {
     expect(decide({ renewable: false }, 'login', () => 1)).toEqual({ next: 'relogin', at: NOW + HOUR * 0.8 });
   });
 
-  it('never jitters an expiry or a wait for a new token', () => {
+  it('never jitters an expiry', () => {
     expect(decide({ renewable: false }, 'never', () => 1)).toEqual({ next: 'expire', at: NOW + HOUR });
-    expect(decide({ refused: true }, 'file-change', () => 1)).toEqual({ next: 'await-new-token', at: NEVER });
   });
 
   it('uses the policy it is given', () => {

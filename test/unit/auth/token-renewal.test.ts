@@ -35,6 +35,7 @@ const state = (): TokenState => ({
   leaseMs: 4000,
   incrementSeconds: 4,
   atMax: false,
+  loggedIn: true,
 });
 const auth = (lease: number, renewable = true) => ({
   auth: { lease_duration: lease, renewable, client_token: 't' },

@@ -1,0 +1,71 @@
+// revoke_on_shutdown revokes only a token the agent logged in for. A token it was handed (a token file) belongs to
+// whoever created it, who may still be using it: the agent leaves it alone and says why.
+
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuthMethodSettings } from '../../../src/config/runtime-config.js';
+import { createLogger } from '../../../src/telemetry/logger.js';
+import { FakeClock } from '../../helpers/fake-clock.js';
+import { LogLines } from '../../helpers/log-lines.js';
+import { autoAuthFor, methodFor, stubVault, unitLifecycle } from './support/unit-lifecycle.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'certagent-revoke-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+/**
+ * Runs a lifecycle for `settings` with revoke_on_shutdown until it holds a token, stops it, and returns the tokens
+ * sent to revoke-self and the log.
+ */
+async function runAndStop(settings: AuthMethodSettings) {
+  const revoked: (string | undefined)[] = [];
+  const vault = stubVault((request) => {
+    if (request.path === 'auth/token/revoke-self') return void revoked.push(request.token);
+    if (request.path === 'auth/approle/login')
+      return { auth: { client_token: 'hvs.loggedIn1', lease_duration: 3600, renewable: true } };
+    return { data: { ttl: 3600, creation_ttl: 3600, renewable: true } }; // lookup-self of the file's token
+  });
+  const log = new LogLines();
+  const { logger } = createLogger({ level: 'debug' }, log.stream);
+  const autoAuth = { ...autoAuthFor(settings), revokeOnShutdown: true };
+  const lifecycle = unitLifecycle({
+    method: methodFor(autoAuth),
+    autoAuth,
+    vault,
+    clock: new FakeClock(),
+    logger,
+  });
+  const controller = new AbortController();
+  const running = lifecycle.run(controller.signal);
+  await log.line((line) => line.msg === 'next token renewal scheduled', 'the token to be held', 0, 3000);
+  controller.abort();
+  await running;
+  return { revoked, log };
+}
+
+describe('revoke_on_shutdown', () => {
+  it('revokes the token the agent logged in for (approle)', async () => {
+    await writeFile(join(dir, 'role-id'), 'role-123');
+    const { revoked, log } = await runAndStop({
+      type: 'approle',
+      roleIdFilePath: join(dir, 'role-id'),
+      secretIdFilePath: undefined,
+      removeSecretIdFileAfterReading: false,
+    });
+    expect(revoked).toEqual(['hvs.loggedIn1']);
+    expect(log.messages).toContain('token revoked on shutdown');
+  });
+
+  it('leaves a token read from a token file alone, and says so at info with the reason', async () => {
+    await writeFile(join(dir, 'token'), 'hvs.someoneElses');
+    const { revoked, log } = await runAndStop({ type: 'token_file', tokenFilePath: join(dir, 'token') });
+    expect(revoked).toEqual([]);
+    const line = log.lines.find((entry) => String(entry.msg).startsWith('token not revoked on shutdown'));
+    expect(line).toMatchObject({ level: 'info', method: 'token_file' });
+    expect(line?.msg).toMatch(/did not log in for it/);
+  });
+});
