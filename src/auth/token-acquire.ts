@@ -2,14 +2,14 @@ import type { Logger } from 'pino';
 import { AgentError } from '../lib/errors.js';
 import { login } from '../vault/auth-api.js';
 import { lookupSelf, revokeSelf } from '../vault/token-api.js';
-import type { Credential } from './methods/auth-method.js';
+import type { Credential, TokenReplacement } from './methods/auth-method.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenState } from './token-renewal.js';
 
 /** What getting a token needs from the lifecycle's options. */
 export type AcquireDeps = Pick<
   TokenLifecycleOptions,
-  'vault' | 'clientWithCertificate' | 'clock' | 'registerSecret'
+  'vault' | 'clientWithCertificate' | 'clock' | 'registerSecret' | 'method'
 >;
 
 /** A token the method's credential gave, and the line that announces it. */
@@ -55,7 +55,7 @@ export async function acquireToken(
   registerSecret(credential.token, { slot: 'auth.token_source' });
   if (held?.token === credential.token) {
     // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
-    if (held.refused) throw new TokenRefusedError();
+    if (held.refused) throw new TokenRefusedError(deps.method.replacement);
     return undefined;
   }
   const info = await lookupSelf(vault, credential.token, signal);
@@ -91,10 +91,13 @@ async function logIn(
 
 /** The token source still holds the token Vault refused (or that expired). */
 export class TokenRefusedError extends AgentError {
-  constructor() {
+  /** `never`: the token came from VAULT_TOKEN, read once at start; nothing but a restart can replace it. */
+  constructor(replacement: TokenReplacement = 'file-change') {
     super(
       'TOKEN_REFUSED',
-      'the token source still holds the token Vault refused or that expired; waiting for a new one',
+      replacement === 'never'
+        ? 'Vault refused the token from VAULT_TOKEN, or it expired, and nothing replaces it while the agent runs; restart certagent with a new token, or configure auto_auth to log in'
+        : 'the token source still holds the token Vault refused or that expired; waiting for a new one',
     );
   }
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { configWarnings } from '../config/config-warnings.js';
 import { loadConfig } from '../config/load-config.js';
 import type { RuntimeConfig } from '../config/runtime-config.js';
 import { ConfigError } from '../lib/errors.js';
@@ -42,7 +43,10 @@ export const checkCommand: Command = async (args, io) => {
     return EXIT.usage;
   }
   // What run would trip on: templates rendered against a sample certificate, key file modes, auth files.
-  const { errors, warnings } = await checkDeeply(config, files.join(', '));
+  const deep = await checkDeeply(config, files.join(', '));
+  const { errors } = deep;
+  // The warnings run logs at start too (plain-http Vault, settings without effect), then the deep check's.
+  const warnings = [...configWarnings(config), ...deep.warnings];
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   if (errors.length > 0) {
     for (const problem of errors) io.stderr.write(`${problem}\n`);

@@ -23,6 +23,11 @@ function deps(answer: (request: VaultRequest) => unknown) {
     vault,
     clock: new FakeClock(NOW),
     registerSecret: (value, use) => events.push(`register ${use?.slot} ${value}`),
+    method: {
+      type: 'token_file',
+      replacement: 'file-change',
+      credential: async () => fileToken,
+    },
   };
   return { events, deps: d };
 }

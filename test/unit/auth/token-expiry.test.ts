@@ -73,4 +73,20 @@ describe('an expired token', () => {
       'the Vault token expired; restart certagent with a new VAULT_TOKEN, or configure auto_auth to log in',
     );
   });
+
+  it("from VAULT_TOKEN, the waiting line's error says a restart is needed, not that a new token may come", async () => {
+    const lines = await pastExpiry(literalMethod());
+    const waiting = lines.find((line) => line.msg === 'waiting for a new token');
+    expect(waiting?.error).toMatchObject({ code: 'TOKEN_REFUSED' });
+    const message = String((waiting?.error as { message?: unknown }).message);
+    expect(message).toContain('restart certagent with a new token');
+    expect(message).not.toContain('waiting for a new one');
+  });
+
+  it("from a token file, the waiting line's error says the agent waits for the file", async () => {
+    await writeFile(join(dir, 'token'), 'hvs.fileToken123');
+    const lines = await pastExpiry(tokenFileMethod(join(dir, 'token')));
+    const waiting = lines.find((line) => line.msg === 'waiting for a new token');
+    expect(String((waiting?.error as { message?: unknown }).message)).toContain('waiting for a new one');
+  });
 });

@@ -35,6 +35,24 @@ describe('certagent check', () => {
     expect(out.stdout).toBe(`${file}: ok (1 certificate, 1 template)\n`);
   });
 
+  it('says what run warns about at start: plain http to another host, revoke_on_shutdown with a token file', async () => {
+    const file = join(dir, 'agent.yaml');
+    await writeFile(
+      file,
+      'vault: { address: "http://vault.internal:8200" }\n' +
+        `auto_auth: { method: { type: token_file, config: { token_file_path: ${join(dir, 'token')} } }, revoke_on_shutdown: true }\n` +
+        'certificates:\n  web: { mount: pki, role: r, common_name: a.b }\n',
+    );
+    await writeFile(join(dir, 'token'), 'hvs.someToken', { mode: 0o600 });
+    const { io: cli, out } = io({});
+    expect(await checkCommand(['-c', file], cli)).toBe(0);
+    expect(out.stderr).toMatch(/^warning: vault\.address http:\/\/vault\.internal:8200 is plain http/m);
+    expect(out.stderr).toMatch(
+      /^warning: auto_auth\.revoke_on_shutdown does nothing with method token_file/m,
+    );
+    expect(out.stdout).toBe(`${file}: ok (1 certificate, 0 templates, 2 warnings)\n`);
+  });
+
   it('prints every problem on stderr and exits 2 for an invalid file', async () => {
     const file = join(dir, 'agent.yaml');
     await writeFile(file, 'certificates:\n  web: { mount: pki, common_name: a.b, colour: red }\n');
