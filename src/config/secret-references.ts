@@ -27,3 +27,8 @@ export function referencedSecrets(text: string): string[] {
   visit(loadHandlebars().parse(text));
   return [...found].sort();
 }
+
+/** Why a template may not read secret `name` (the same words at load, for `contents` and `source`, and at render). */
+export function undeclaredSecret(name: string, declared: readonly string[]): string {
+  return `no secret named ${JSON.stringify(name)} is declared under secrets:${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`;
+}
