@@ -65,6 +65,8 @@ export class AgentRenderer {
       templates: parts.config.templates,
       bundles: current,
       secrets: secretValues(parts.secretSources),
+      // The sources, not the config's `secrets:`: a secret added by a reload is read only after a restart.
+      declaredSecrets: new Set(parts.secretSources.keys()),
       engine: parts.engine,
       pendingCommands: this.#owed,
       logger: this.#logger,

@@ -8,6 +8,7 @@ import { deepFreeze } from './deep-freeze.js';
 import type { ConfigProblem, Position } from './problems.js';
 import { formatProblem } from './problems.js';
 import type { RuntimeConfig } from './runtime-config.js';
+import { checkTemplateFiles } from './template-file-checks.js';
 import { configSchema, describe } from './schema.js';
 import type { ConfigPath } from './yaml-source.js';
 import { parseYamlSource, pathKey } from './yaml-source.js';
@@ -40,14 +41,29 @@ export async function loadConfig(
     }
   }
   if (unreadable.length > 0) throw new ConfigError(unreadable);
-  return parseConfigTexts(texts, { ...options, cwd });
+  const checked = checkTexts(texts, { ...options, cwd });
+  // Only here, not in parseConfigTexts: reading the template files is I/O, and paths mean something only on disk.
+  if (checked.config) await checkTemplateFiles(checked.config, checked.problems);
+  return finish(checked);
 }
 
-/** The same from texts already in memory (tests, SIGHUP reload). */
+/** The same from texts already in memory (tests), without reading template `source` files. */
 export function parseConfigTexts(
   texts: readonly { file: string; text: string }[],
   options: LoadConfigOptions = {},
 ): RuntimeConfig {
+  return finish(checkTexts(texts, options));
+}
+
+/** What the texts hold and what is wrong with them; `config` only when the schema accepted them. */
+interface Checked {
+  readonly config: RuntimeConfig | undefined;
+  readonly problems: ConfigProblem[];
+  readonly positions: ReadonlyMap<string, Position>;
+  readonly fallback: string;
+}
+
+function checkTexts(texts: readonly { file: string; text: string }[], options: LoadConfigOptions): Checked {
   const env = options.env ?? process.env;
   const positions = new Map<string, Position>();
   const problems: ConfigProblem[] = [];
@@ -94,8 +110,12 @@ export function parseConfigTexts(
         problems,
       )
     : undefined;
+  return { config, problems, positions, fallback: texts[0]?.file ?? 'config' };
+}
+
+/** The frozen config, or a ConfigError with every problem, in file order. */
+function finish({ config, problems, positions, fallback }: Checked): RuntimeConfig {
   if (problems.length > 0 || !config) {
-    const fallback = texts[0]?.file ?? 'config';
     const lines = problems.map((problem) => formatProblem(problem, positions, fallback));
     lines.sort((a, b) => compare(a.position, b.position));
     throw new ConfigError([...new Set(lines.map((line) => line.text))]);

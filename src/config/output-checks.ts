@@ -1,4 +1,4 @@
-import { referencedSecrets } from './secret-references.js';
+import { referencedSecrets, undeclaredSecret } from './secret-references.js';
 import { BUILTIN_TEMPLATES } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 import { handlebarsSyntaxProblem } from './template-syntax.js';
@@ -31,10 +31,7 @@ export function checkOutputs(root: Map | undefined, problems: ConfigProblem[]): 
   }
   const needSecret = (name: unknown, at: ConfigPath): void => {
     if (typeof name === 'string' && !declared.includes(name))
-      problems.push({
-        path: at,
-        message: `no secret named ${JSON.stringify(name)} is declared under secrets:${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
-      });
+      problems.push({ path: at, message: undeclaredSecret(name, declared) });
   };
   const templates = Array.isArray(root?.templates) ? root.templates : [];
   templates.forEach((value, index) => {

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { CertificateBundle } from '../certs/bundle.js';
 import type { TemplateConfig } from '../config/runtime-config.js';
+import { undeclaredSecret } from '../config/secret-references.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
+import { TemplateError } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { PlannedDirectory } from './directory-pass.js';
 import { contentOf, planDirectory } from './directory-pass.js';
@@ -14,6 +16,11 @@ import { renderOutput, secretsNeededBy } from './render-output.js';
 export interface PlanInputs {
   readonly bundles: ReadonlyMap<string, CertificateBundle>;
   readonly secrets: ReadonlyMap<string, KvSecret>;
+  /**
+   * The secrets the agent reads (one source each). A template naming another fails: nothing would ever read it.
+   * Undefined: every secret a template names is taken as one that will be read.
+   */
+  readonly declaredSecrets?: ReadonlySet<string> | undefined;
   readonly engine: TemplateEngine;
   readonly env?: NodeJS.ProcessEnv;
   readonly logger: Logger;
@@ -39,7 +46,8 @@ export async function planTemplate(input: PlanInputs, template: TemplateConfig):
   if (template.certificate !== undefined && !bundle)
     return { kind: 'pending', reason: `certificate ${template.certificate} not obtained yet` };
   try {
-    const missing = (await secretsNeeded(template, input.engine)).filter((name) => !input.secrets.has(name));
+    const needed = await secretsNeeded(template, input.engine, input.declaredSecrets);
+    const missing = needed.filter((name) => !input.secrets.has(name));
     if (missing.length > 0) return { kind: 'pending', reason: `secret ${missing.join(', ')} not read yet` };
     const inputs = { engine: input.engine, bundle, secrets: input.secrets, env: input.env };
     if (template.directory) return { kind: 'planned', plan: await planDirectory(template, inputs), bundle };
@@ -64,8 +72,15 @@ function contentOfTemplate(template: TemplateConfig): OutputContent {
     : { kind: 'template', source: template.source };
 }
 
-/** The KV secrets a template (or each file of its group) reads, keystore passwords included. */
-async function secretsNeeded(template: TemplateConfig, engine: TemplateEngine): Promise<string[]> {
+/**
+ * The KV secrets a template (or each file of its group) reads, keystore passwords included. Throws a TemplateError
+ * for a secret not in `declared`: the config refuses that at load, but a `source` file may have changed since.
+ */
+async function secretsNeeded(
+  template: TemplateConfig,
+  engine: TemplateEngine,
+  declared: ReadonlySet<string> | undefined,
+): Promise<string[]> {
   const contents = template.directory
     ? template.directory.files.map((file) => contentOf(file))
     : [contentOfTemplate(template)];
@@ -73,7 +88,17 @@ async function secretsNeeded(template: TemplateConfig, engine: TemplateEngine): 
   for (const content of contents) {
     const referenced =
       content.kind === 'template' ? await engine.secretsUsed(content.source, template.destination) : [];
-    for (const name of secretsNeededBy(content, referenced)) needed.add(name);
+    for (const name of secretsNeededBy(content, referenced)) {
+      if (declared && !declared.has(name)) {
+        const source = content.kind === 'template' ? content.source : undefined;
+        const reader = source?.kind === 'file' ? `${source.path} reads` : 'reads';
+        throw new TemplateError(
+          template.destination,
+          `${reader} secret ${JSON.stringify(name)}, but ${undeclaredSecret(name, [...declared])}`,
+        );
+      }
+      needed.add(name);
+    }
   }
   return [...needed];
 }

@@ -24,6 +24,8 @@ export interface RenderPassInput {
   readonly bundles: ReadonlyMap<string, CertificateBundle>;
   /** The KV secrets read so far; templates reading a secret without a value yet are `pending`. */
   readonly secrets?: ReadonlyMap<string, KvSecret>;
+  /** The secrets the agent reads; a template naming another fails rather than stay pending (plan-template.ts). */
+  readonly declaredSecrets?: ReadonlySet<string>;
   readonly engine: TemplateEngine;
   readonly runCommand?: CommandRunner;
   /** Commands that failed in an earlier pass and are still owed to their consumer (retried here). */

@@ -100,10 +100,14 @@ export class TemplateEngine {
   async #compileWithHandlebars(text: string, destination: string): Promise<Compiled> {
     const handlebars = await this.#loadHandlebars();
     try {
-      // compile() is lazy; parsing now makes a syntax error a load error with its full position.
-      handlebars.parse(text);
-      const template = handlebars.compile<RenderContext>(text, { strict: true, noEscape: true });
-      return Object.assign((context: RenderContext) => template(context), { secrets: referencedSecrets(text) });
+      // Parsed once, here, for all three uses. Now: compile() is lazy, and a syntax error must be a load error with
+      // its full position. Without processing: compile() applies whitespace control (`~`, standalone lines) to the
+      // tree it is given, as it does to text; a tree from parse() would have it applied twice. compile() keeps the
+      // tree until its first render; a compile error there (`{{> p a b}}`) is thrown again on every render.
+      const syntax = handlebars.parseWithoutProcessing(text);
+      const secrets = referencedSecrets(syntax);
+      const template = handlebars.compile<RenderContext>(syntax, { strict: true, noEscape: true });
+      return Object.assign((context: RenderContext) => template(context), { secrets });
     } catch (error) {
       const lines = errorMessage(error).split('\n');
       const summary = lines.length > 1 ? `${lines[0]} ${lines.at(-1)}` : (lines[0] ?? 'does not compile');

@@ -112,4 +112,16 @@ describe('certagent check', () => {
     expect(await checkCommand(['-c', join(dir, 'missing.yaml')], cli)).toBe(2);
     expect(out.stderr).toContain('missing.yaml: cannot read: ENOENT');
   });
+
+  it('reports a secret a template source file reads but secrets: does not declare, with the file path', async () => {
+    const file = join(dir, 'agent.yaml');
+    const source = join(dir, 'app.hbs');
+    await writeFile(source, 'password={{secret.nope.password}}\n');
+    await writeFile(file, `templates:\n  - { source: ${source}, destination: ${join(dir, 'app.env')} }\n`);
+    const { io: cli, out } = io();
+    expect(await checkCommand(['-c', file], cli)).toBe(2);
+    expect(out.stderr).toContain(
+      `${file}:2:15: templates[0].source: ${source} reads secret "nope", but no secret named "nope" is declared under secrets:\n`,
+    );
+  });
 });

@@ -1,0 +1,48 @@
+// planTemplate and the secrets a template reads: one declared but not read yet is `pending` (it will come), one the
+// agent does not read at all is a TemplateError (it never will). No file is written: the template reads secrets only.
+
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { TemplateConfig } from '../../../src/config/runtime-config.js';
+import { planTemplate } from '../../../src/output/plan-template.js';
+import { TemplateEngine, TemplateError } from '../../../src/templates/template-engine.js';
+
+const template: TemplateConfig = {
+  index: 0,
+  certificate: undefined,
+  source: { kind: 'inline', contents: '{{secret.db.data.user}} {{secret.nope.data.x}}' },
+  destination: '/never/written.txt',
+  perms: undefined,
+  user: undefined,
+  group: undefined,
+  backup: false,
+  followSymlink: false,
+  exec: undefined,
+};
+
+function plan(declaredSecrets?: ReadonlySet<string>) {
+  const inputs = { bundles: new Map(), secrets: new Map(), engine: new TemplateEngine() };
+  return planTemplate({ ...inputs, declaredSecrets, logger: pino({ level: 'silent' }) }, template);
+}
+
+describe('planTemplate and undeclared secrets', () => {
+  it('fails with TEMPLATE naming the secret the agent does not read', async () => {
+    const planned = await plan(new Set(['db', 'zz']));
+    expect(planned.kind).toBe('error');
+    const error = planned.kind === 'error' ? planned.error : undefined;
+    expect(error).toBeInstanceOf(TemplateError);
+    expect(error).toMatchObject({
+      code: 'TEMPLATE',
+      message:
+        'template for /never/written.txt: reads secret "nope", but no secret named "nope" is declared under secrets: (declared: db, zz)',
+    });
+  });
+
+  it('waits for declared secrets, and for every secret when the declared ones are not given', async () => {
+    expect(await plan(new Set(['db', 'nope']))).toEqual({
+      kind: 'pending',
+      reason: 'secret db, nope not read yet',
+    });
+    expect(await plan()).toEqual({ kind: 'pending', reason: 'secret db, nope not read yet' });
+  });
+});
