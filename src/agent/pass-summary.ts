@@ -16,7 +16,7 @@ export function logPassSummary(logger: Logger, result: RenderPassResult): void {
     `${written} file${written === 1 ? '' : 's'} written`,
     `${unchanged} unchanged`,
     ...(failed > 0 ? [`${failed} failed`] : []),
-    ...(pending > 0 ? [`${pending} waiting for a certificate`] : []),
+    ...(pending > 0 ? [`${pending} waiting for a certificate or secret`] : []),
   ].join(', ');
   const commands = result.commands.map(
     (c) =>
