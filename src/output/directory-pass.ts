@@ -5,6 +5,7 @@ import type { TemplateConfig } from '../config/runtime-config.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { DirectoryFile, PreparedDirectory } from './atomic-directory.js';
+import type { KeystoreCache } from './keystore-cache.js';
 import { isCurrentSet, prepareAtomicDirectory } from './atomic-directory.js';
 import { OutputWriteError } from './output-errors.js';
 import { resolveOwner } from './owner.js';
@@ -29,6 +30,7 @@ export interface DirectoryInputs {
   readonly bundle: CertificateBundle | undefined;
   readonly secrets: ReadonlyMap<string, KvSecret>;
   readonly env?: NodeJS.ProcessEnv;
+  readonly keystores?: KeystoreCache | undefined;
 }
 
 /** A group file's content: a keystore for `builtin: keystore.p12`, else its template. */

@@ -5,6 +5,7 @@ import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { PlannedDirectory } from './directory-pass.js';
 import { contentOf, planDirectory } from './directory-pass.js';
+import type { KeystoreCache } from './keystore-cache.js';
 import type { PlannedFile } from './render-plan.js';
 import { planFile } from './render-plan.js';
 import type { OutputContent } from './render-output.js';
@@ -16,6 +17,7 @@ export interface PlanInputs {
   readonly secrets: ReadonlyMap<string, KvSecret>;
   readonly engine: TemplateEngine;
   readonly env?: NodeJS.ProcessEnv;
+  readonly keystores?: KeystoreCache | undefined;
   readonly logger: Logger;
 }
 
@@ -41,7 +43,13 @@ export async function planTemplate(input: PlanInputs, template: TemplateConfig):
   try {
     const missing = (await secretsNeeded(template, input.engine)).filter((name) => !input.secrets.has(name));
     if (missing.length > 0) return { kind: 'pending', reason: `secret ${missing.join(', ')} not read yet` };
-    const inputs = { engine: input.engine, bundle, secrets: input.secrets, env: input.env };
+    const inputs = {
+      engine: input.engine,
+      bundle,
+      secrets: input.secrets,
+      env: input.env,
+      keystores: input.keystores,
+    };
     if (template.directory) return { kind: 'planned', plan: await planDirectory(template, inputs), bundle };
     const content = contentOfTemplate(template);
     const contents = await renderOutput(content, { ...inputs, destination: template.destination });
