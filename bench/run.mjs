@@ -13,9 +13,10 @@ import coldStart from './scenarios/cold-start.mjs';
 import commands from './scenarios/commands.mjs';
 import fleet from './scenarios/fleet.mjs';
 import idle from './scenarios/idle.mjs';
+import renderPasses from './scenarios/render-passes.mjs';
 import { coldMany, idleMany, restartMany } from './scenarios/thousand.mjs';
 
-const SCENARIOS = [coldStart, commands, idle, coldMany, restartMany, idleMany, fleet];
+const SCENARIOS = [coldStart, commands, idle, coldMany, restartMany, idleMany, fleet, renderPasses];
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
+import { KeystoreCache } from '../output/keystore-cache.js';
 import type { DueCommand } from '../output/render-pass.js';
 import { runRenderPass } from '../output/render-pass.js';
 import type { SecretSource } from '../secrets/secret-source.js';
@@ -48,6 +49,8 @@ export class AgentRenderer {
   readonly #logger: Logger;
   /** Reload commands that failed: owed until a later pass runs them successfully (the loop retries). */
   #owed: readonly DueCommand[] = [];
+  /** Keystores built by earlier passes, so an unchanged one is not encrypted again at every pass. */
+  readonly #keystores = new KeystoreCache();
 
   constructor(parts: RenderParts, random: () => number) {
     this.#parts = parts;
@@ -69,6 +72,7 @@ export class AgentRenderer {
       declaredSecrets: new Set(parts.secretSources.keys()),
       engine: parts.engine,
       pendingCommands: this.#owed,
+      keystores: this.#keystores,
       logger: this.#logger,
       signal,
     });

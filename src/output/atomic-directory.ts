@@ -38,6 +38,15 @@ export interface DirectoryFile {
   readonly gid?: number | undefined;
 }
 
+/**
+ * What a look at the current set found (readCurrentSet): the generation `..data` pointed to (undefined when none,
+ * or not a generation's name) and whether it held exactly the files looked for.
+ */
+export interface CurrentSet {
+  readonly generation: string | undefined;
+  readonly same: boolean;
+}
+
 /** A new generation written and fsynced, waiting for the swap; or nothing to do (`changed: false`). */
 export interface PreparedDirectory {
   readonly directory: string;
@@ -60,17 +69,25 @@ export interface PreparedDirectory {
  * fresh generation (final modes, fsynced), then one rename of a `..data_tmp` symlink over `..data` switches every
  * file at once. A reader that resolves `..data` once, or Envoy's `watched_directory` (which reacts to that
  * rename), never sees a key beside another generation's certificate. Leftovers of a crash (a `..data_tmp`,
- * generations `..data` does not point to) are removed first. Unchanged sets are not rewritten.
+ * generations `..data` does not point to) are removed first. Unchanged sets are not rewritten. `looked`: what
+ * readCurrentSet found for these files in this pass, trusted while `..data` still points to the same generation
+ * (generations are never changed in place), so the files are not read a second time.
  */
 export async function prepareAtomicDirectory(
   directory: string,
   files: readonly DirectoryFile[],
   now: () => number = Date.now,
+  looked?: CurrentSet,
 ): Promise<PreparedDirectory> {
   checkNames(files);
   await mkdir(directory, { recursive: true, mode: 0o755 });
   const previous = await cleanAtomicDirectory(directory);
-  if (previous !== undefined && (await sameSet(join(directory, previous), files))) {
+  const same =
+    previous !== undefined &&
+    (looked !== undefined && looked.generation === previous
+      ? looked.same
+      : await sameSet(join(directory, previous), files));
+  if (same) {
     await linkStableNames(directory, files);
     return { directory, changed: false, firstEver: false, ...NOTHING };
   }
@@ -131,12 +148,17 @@ export async function writeAtomicDirectory(
   return { changed: prepared.changed };
 }
 
-/** Whether the current generation already holds exactly these files (names, contents, modes, owners). */
-export async function isCurrentSet(directory: string, files: readonly DirectoryFile[]): Promise<boolean> {
+/**
+ * The current generation and whether it already holds exactly these files (names, contents, modes, owners); a
+ * pass hands the answer to prepareAtomicDirectory, which then need not read the files again.
+ */
+export async function readCurrentSet(
+  directory: string,
+  files: readonly DirectoryFile[],
+): Promise<CurrentSet> {
   const current = await readlink(join(directory, DATA_LINK)).catch(ignoreMissing);
-  return (
-    current !== undefined && GENERATION.test(current) && (await sameSet(join(directory, current), files))
-  );
+  if (current === undefined || !GENERATION.test(current)) return { generation: undefined, same: false };
+  return { generation: current, same: await sameSet(join(directory, current), files) };
 }
 
 /**

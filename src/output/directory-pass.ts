@@ -4,8 +4,9 @@ import type { CertificateBundle } from '../certs/bundle.js';
 import type { TemplateConfig } from '../config/runtime-config.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
-import type { DirectoryFile, PreparedDirectory } from './atomic-directory.js';
-import { isCurrentSet, prepareAtomicDirectory } from './atomic-directory.js';
+import type { CurrentSet, DirectoryFile, PreparedDirectory } from './atomic-directory.js';
+import type { KeystoreCache } from './keystore-cache.js';
+import { prepareAtomicDirectory, readCurrentSet } from './atomic-directory.js';
 import { OutputWriteError } from './output-errors.js';
 import { resolveOwner } from './owner.js';
 import { holdsPrivateKey } from './render-plan.js';
@@ -19,6 +20,8 @@ export interface PlannedDirectory {
   readonly path: string;
   readonly files: readonly DirectoryFile[];
   readonly changed: boolean;
+  /** What planning read of the current set, handed to the write so the files are read once per pass. */
+  readonly current: CurrentSet;
   readonly holdsKey: false;
   readonly serial: string | undefined;
 }
@@ -29,6 +32,7 @@ export interface DirectoryInputs {
   readonly bundle: CertificateBundle | undefined;
   readonly secrets: ReadonlyMap<string, KvSecret>;
   readonly env?: NodeJS.ProcessEnv;
+  readonly keystores?: KeystoreCache | undefined;
 }
 
 /** A group file's content: a keystore for `builtin: keystore.p12`, else its template. */
@@ -61,11 +65,13 @@ export async function planDirectory(
       gid,
     });
   }
+  const current = await readCurrentSet(template.destination, files);
   return {
     kind: 'directory',
     path: template.destination,
     files,
-    changed: !(await isCurrentSet(template.destination, files)),
+    changed: !current.same,
+    current,
     holdsKey: false,
     serial: inputs.bundle?.serialNumber,
   };
@@ -79,7 +85,7 @@ export async function writeDirectories(
   const written: PreparedDirectory[] = [];
   for (const plan of plans) {
     try {
-      const prepared = await prepareAtomicDirectory(plan.path, plan.files);
+      const prepared = await prepareAtomicDirectory(plan.path, plan.files, undefined, plan.current);
       if (!prepared.changed) continue;
       await prepared.commit();
       written.push(prepared);

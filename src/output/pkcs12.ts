@@ -52,6 +52,21 @@ export interface Pkcs12Input {
  * certificate never rewrites (and reloads) a Java service.
  */
 export function buildPkcs12(input: Pkcs12Input): Buffer {
+  return preparePkcs12(input).build();
+}
+
+/** A keystore's inputs read and checked, not yet encrypted (the KDFs, the costly part, run in `build`). */
+export interface PreparedPkcs12 {
+  /**
+   * The digest of every input the salts and IVs derive from: equal digests, equal bytes from `build`, so a caller
+   * may keep the bytes by it (see KeystoreCache). Undefined when the input brings its own salt source.
+   */
+  readonly digest: Buffer | undefined;
+  build(): Buffer;
+}
+
+/** buildPkcs12's first half: every input error (empty password, unreadable key or certificate) is thrown here. */
+export function preparePkcs12(input: Pkcs12Input): PreparedPkcs12 {
   const encryption = input.encryption ?? 'modern';
   if (input.password === '') throw new Pkcs12Error('the keystore password is empty');
   const leaf = pemToDer(input.certificatePem, 'CERTIFICATE', 'the certificate');
@@ -67,7 +82,22 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
       `the private key cannot be read (${(error as { code?: string }).code ?? 'invalid'})`,
     );
   }
-  const bytes = input.saltSource ?? derivedSalts([pkcs8, leaf, ...chain], input, encryption);
+  const parsed = { input, encryption, pkcs8, leaf, chain };
+  const own = input.saltSource;
+  if (own) return { digest: undefined, build: () => assemble(parsed, own) };
+  const digest = inputDigest([pkcs8, leaf, ...chain], input, encryption);
+  return { digest, build: () => assemble(parsed, derivedSalts(digest)) };
+}
+
+interface ParsedInput {
+  readonly input: Pkcs12Input;
+  readonly encryption: Pkcs12Encryption;
+  readonly pkcs8: Buffer;
+  readonly leaf: Buffer;
+  readonly chain: readonly Buffer[];
+}
+
+function assemble({ input, encryption, pkcs8, leaf, chain }: ParsedInput, bytes: SaltSource): Buffer {
   // The leaf's SHA-1 fingerprint ties it to its key, as OpenSSL and Java set localKeyId.
   const localKeyId = createHash('sha1').update(leaf).digest();
   // PKCS12Attribute's constructor drops its parameters (@peculiar/asn1-pfx 2.x calls `Object.assign(params)`
@@ -126,16 +156,15 @@ export function buildPkcs12(input: Pkcs12Input): Buffer {
   return Buffer.from(AsnSerializer.serialize(pfx));
 }
 
-function derivedSalts(
-  parts: readonly Buffer[],
-  input: Pkcs12Input,
-  encryption: Pkcs12Encryption,
-): SaltSource {
+function inputDigest(parts: readonly Buffer[], input: Pkcs12Input, encryption: Pkcs12Encryption): Buffer {
   const digest = createHash('sha256').update('certagent pkcs12 v1\0').update(encryption);
   for (const part of [...parts, Buffer.from(input.friendlyName), Buffer.from(input.password)]) {
     digest.update(String(part.length)).update(':').update(part);
   }
-  const seed = digest.digest();
+  return digest.digest();
+}
+
+function derivedSalts(seed: Buffer): SaltSource {
   return (label, length) => createHmac('sha256', seed).update(label).digest().subarray(0, length);
 }
 

@@ -7,6 +7,7 @@ import { TemplateError } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { PlannedDirectory } from './directory-pass.js';
 import { contentOf, planDirectory } from './directory-pass.js';
+import type { KeystoreCache } from './keystore-cache.js';
 import type { PlannedFile } from './render-plan.js';
 import { planFile } from './render-plan.js';
 import type { OutputContent } from './render-output.js';
@@ -23,6 +24,7 @@ export interface PlanInputs {
   readonly declaredSecrets?: ReadonlySet<string> | undefined;
   readonly engine: TemplateEngine;
   readonly env?: NodeJS.ProcessEnv;
+  readonly keystores?: KeystoreCache | undefined;
   readonly logger: Logger;
 }
 
@@ -49,7 +51,13 @@ export async function planTemplate(input: PlanInputs, template: TemplateConfig):
     const needed = await secretsNeeded(template, input.engine, input.declaredSecrets);
     const missing = needed.filter((name) => !input.secrets.has(name));
     if (missing.length > 0) return { kind: 'pending', reason: `secret ${missing.join(', ')} not read yet` };
-    const inputs = { engine: input.engine, bundle, secrets: input.secrets, env: input.env };
+    const inputs = {
+      engine: input.engine,
+      bundle,
+      secrets: input.secrets,
+      env: input.env,
+      keystores: input.keystores,
+    };
     if (template.directory) return { kind: 'planned', plan: await planDirectory(template, inputs), bundle };
     const content = contentOfTemplate(template);
     const contents = await renderOutput(content, { ...inputs, destination: template.destination });

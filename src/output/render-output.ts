@@ -5,6 +5,7 @@ import { withSecrets } from '../templates/secret-context.js';
 import { templateContext } from '../templates/template-context.js';
 import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
+import type { KeystoreCache } from './keystore-cache.js';
 import type { PasswordSource } from './keystore-password.js';
 import { resolveKeystorePassword } from './keystore-password.js';
 import type { Pkcs12Encryption } from './pkcs12-encryption.js';
@@ -33,6 +34,8 @@ export interface OutputInputs {
   /** Names the file in errors. */
   readonly destination: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Keeps each keystore built, so an unchanged one is not derived and encrypted again; none: always built. */
+  readonly keystores?: KeystoreCache | undefined;
 }
 
 /** A keystore could not be made; the message names the destination, never the password. */
@@ -57,14 +60,15 @@ export async function renderOutput(content: OutputContent, inputs: OutputInputs)
     throw new KeystoreOutputError(inputs.destination, errorMessage(error), { cause: error });
   }
   try {
-    return buildPkcs12({
+    const input = {
       privateKeyPem: bundle.privateKey,
       certificatePem: bundle.certificate,
       chainPems: bundle.caChain,
       password,
       friendlyName: content.pkcs12.alias ?? bundle.name,
       encryption: content.pkcs12.encryption,
-    });
+    };
+    return inputs.keystores ? inputs.keystores.build(inputs.destination, input) : buildPkcs12(input);
   } catch (error) {
     throw new KeystoreOutputError(inputs.destination, errorMessage(error));
   }

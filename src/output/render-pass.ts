@@ -10,6 +10,7 @@ import type { TemplateEngine } from '../templates/template-engine.js';
 import type { KvSecret } from '../vault/kv-api.js';
 import type { PlannedDirectory } from './directory-pass.js';
 import { finishDirectories, rollBackDirectories, writeDirectories } from './directory-pass.js';
+import type { KeystoreCache } from './keystore-cache.js';
 import { TemplateHeldBackError } from './output-errors.js';
 import { planTemplate } from './plan-template.js';
 import type { PlannedFile } from './render-plan.js';
@@ -32,6 +33,8 @@ export interface RenderPassInput {
   readonly pendingCommands?: readonly DueCommand[];
   /** The environment children start from (VAULT_* removed); process.env by default. */
   readonly env?: NodeJS.ProcessEnv;
+  /** The keystores of earlier passes (one cache per agent): an unchanged keystore then costs a digest. */
+  readonly keystores?: KeystoreCache;
   readonly logger: Logger;
   readonly signal: AbortSignal;
 }
@@ -85,6 +88,7 @@ export async function runRenderPass(input: RenderPassInput): Promise<RenderPassR
 
   const planInput = { ...input, secrets: input.secrets ?? new Map<string, KvSecret>() };
   const prepared = await Promise.all(templates.map((template) => planTemplate(planInput, template)));
+  input.keystores?.endPass();
   // Render or plan (unknown owner, symlinked destination): either failure holds back the whole certificate.
   const failedCertificates = new Map<string, Error>();
   for (const [index, template] of templates.entries()) {

@@ -1,0 +1,59 @@
+// prepareAtomicDirectory with what readCurrentSet found earlier in the pass: trusted only while `..data` still
+// names the generation that was looked at; otherwise the set is compared again.
+
+import { mkdtemp, readlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DATA_LINK,
+  prepareAtomicDirectory,
+  readCurrentSet,
+  writeAtomicDirectory,
+} from '../../../src/output/atomic-directory.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'certagent-atomic-looked-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const pair = (generation: number) => [
+  { name: 'tls.key', contents: Buffer.from(`key ${generation}\n`), mode: 0o600 },
+  { name: 'tls.crt', contents: Buffer.from(`crt ${generation}\n`), mode: 0o644 },
+];
+
+describe('readCurrentSet and prepareAtomicDirectory', () => {
+  it('finds nothing where no set was written, then the current generation and whether it matches', async () => {
+    const dir = join(root, 'tls');
+    expect(await readCurrentSet(dir, pair(1))).toEqual({ generation: undefined, same: false });
+    await writeAtomicDirectory(dir, pair(1));
+    const generation = await readlink(join(dir, DATA_LINK));
+    expect(await readCurrentSet(dir, pair(1))).toEqual({ generation, same: true });
+    expect(await readCurrentSet(dir, pair(2))).toEqual({ generation, same: false });
+  });
+
+  it('a look at another generation than the current one is not trusted: the set is compared again', async () => {
+    const dir = join(root, 'tls');
+    await writeAtomicDirectory(dir, pair(1));
+    const looked = await readCurrentSet(dir, pair(2));
+    expect(looked.same).toBe(false);
+    // Between the look and the write, something else put set 2 in place (a new generation).
+    await writeAtomicDirectory(dir, pair(2));
+    const prepared = await prepareAtomicDirectory(dir, pair(2), undefined, looked);
+    expect(prepared.changed).toBe(false);
+  });
+
+  it('a look at the current generation is trusted: a set it found different is written', async () => {
+    const dir = join(root, 'tls');
+    await writeAtomicDirectory(dir, pair(1));
+    const looked = await readCurrentSet(dir, pair(2));
+    const prepared = await prepareAtomicDirectory(dir, pair(2), undefined, looked);
+    expect(prepared.changed).toBe(true);
+    await prepared.commit();
+    await prepared.finish();
+    expect(await readCurrentSet(dir, pair(2))).toMatchObject({ same: true });
+  });
+});
