@@ -70,6 +70,9 @@ export class AgentRenderer {
       secrets: secretValues(parts.secretSources),
       // The sources, not the config's `secrets:`: a secret added by a reload is read only after a restart.
       declaredSecrets: new Set(parts.secretSources.keys()),
+      secretsAwaitingRestart: new Set(
+        [...parts.config.secrets.keys()].filter((name) => !parts.secretSources.has(name)),
+      ),
       engine: parts.engine,
       pendingCommands: this.#owed,
       keystores: this.#keystores,

@@ -22,6 +22,8 @@ export interface PlanInputs {
    * Undefined: every secret a template names is taken as one that will be read.
    */
   readonly declaredSecrets?: ReadonlySet<string> | undefined;
+  /** Declared by a reload, not read until a restart: a template naming one is told to restart, not to declare. */
+  readonly secretsAwaitingRestart?: ReadonlySet<string> | undefined;
   readonly engine: TemplateEngine;
   readonly env?: NodeJS.ProcessEnv;
   readonly keystores?: KeystoreCache | undefined;
@@ -48,7 +50,7 @@ export async function planTemplate(input: PlanInputs, template: TemplateConfig):
   if (template.certificate !== undefined && !bundle)
     return { kind: 'pending', reason: `certificate ${template.certificate} not obtained yet` };
   try {
-    const needed = await secretsNeeded(template, input.engine, input.declaredSecrets);
+    const needed = await secretsNeeded(template, input);
     const missing = needed.filter((name) => !input.secrets.has(name));
     if (missing.length > 0) return { kind: 'pending', reason: `secret ${missing.join(', ')} not read yet` };
     const inputs = {
@@ -86,8 +88,7 @@ function contentOfTemplate(template: TemplateConfig): OutputContent {
  */
 async function secretsNeeded(
   template: TemplateConfig,
-  engine: TemplateEngine,
-  declared: ReadonlySet<string> | undefined,
+  { engine, declaredSecrets: declared, secretsAwaitingRestart }: PlanInputs,
 ): Promise<string[]> {
   const contents = template.directory
     ? template.directory.files.map((file) => contentOf(file))
@@ -100,10 +101,11 @@ async function secretsNeeded(
       if (declared && !declared.has(name)) {
         const source = content.kind === 'template' ? content.source : undefined;
         const reader = source?.kind === 'file' ? `${source.path} reads` : 'reads';
-        throw new TemplateError(
-          template.destination,
-          `${reader} secret ${JSON.stringify(name)}, but ${undeclaredSecret(name, [...declared])}`,
-        );
+        // Secrets are read by loops started at start-up; a reload adding one is announced as needing a restart.
+        const why = secretsAwaitingRestart?.has(name)
+          ? 'it was declared by a configuration reload, and secrets are read from start-up only: restart certagent to read it'
+          : undeclaredSecret(name, [...declared]);
+        throw new TemplateError(template.destination, `${reader} secret ${JSON.stringify(name)}, but ${why}`);
       }
       needed.add(name);
     }

@@ -27,6 +27,8 @@ export interface RenderPassInput {
   readonly secrets?: ReadonlyMap<string, KvSecret>;
   /** The secrets the agent reads; a template naming another fails rather than stay pending (plan-template.ts). */
   readonly declaredSecrets?: ReadonlySet<string>;
+  /** Secrets a reload declared, which the agent reads only after a restart (a template naming one says so). */
+  readonly secretsAwaitingRestart?: ReadonlySet<string>;
   readonly engine: TemplateEngine;
   readonly runCommand?: CommandRunner;
   /** Commands that failed in an earlier pass and are still owed to their consumer (retried here). */

@@ -20,9 +20,12 @@ const template: TemplateConfig = {
   exec: undefined,
 };
 
-function plan(declaredSecrets?: ReadonlySet<string>) {
+function plan(declaredSecrets?: ReadonlySet<string>, secretsAwaitingRestart?: ReadonlySet<string>) {
   const inputs = { bundles: new Map(), secrets: new Map(), engine: new TemplateEngine() };
-  return planTemplate({ ...inputs, declaredSecrets, logger: pino({ level: 'silent' }) }, template);
+  return planTemplate(
+    { ...inputs, declaredSecrets, secretsAwaitingRestart, logger: pino({ level: 'silent' }) },
+    template,
+  );
 }
 
 describe('planTemplate and undeclared secrets', () => {
@@ -35,6 +38,18 @@ describe('planTemplate and undeclared secrets', () => {
       code: 'TEMPLATE',
       message:
         'template for /never/written.txt: reads secret "nope", but no secret named "nope" is declared under secrets: (declared: db, zz)',
+    });
+  });
+
+  it('a secret a reload declared is not read until a restart, and the error says so', async () => {
+    const planned = await plan(new Set(['db']), new Set(['nope']));
+    expect(planned).toMatchObject({
+      kind: 'error',
+      error: {
+        code: 'TEMPLATE',
+        message:
+          'template for /never/written.txt: reads secret "nope", but it was declared by a configuration reload, and secrets are read from start-up only: restart certagent to read it',
+      },
     });
   });
 
