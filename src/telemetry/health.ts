@@ -68,6 +68,7 @@ export class HealthState {
       lastResult: 'pending',
       lastError: undefined,
       lastErrorCode: undefined,
+      lastErrorAt: undefined,
       serial: undefined,
       times: undefined,
       writtenAt: undefined,
@@ -149,6 +150,7 @@ export class HealthState {
       entry.lastResult = outcome.result;
       entry.lastError = outcome.error && errorMessage(outcome.error);
       entry.lastErrorCode = outcome.error && errorCode(outcome.error);
+      entry.lastErrorAt = outcome.error && now;
       const disk = outcome.onDisk ?? this.#knownTimes(outcome);
       if (disk) {
         if (outcome.result === 'written' || entry.serial !== disk.serial || entry.writtenAt === undefined)

@@ -27,6 +27,8 @@ export interface TemplateHealth {
   lastError: string | undefined;
   /** The stable code of the last pass's failure (TEMPLATE, EXEC_EXIT, OUTPUT_WRITE_FAILED…), as for certificates. */
   lastErrorCode: string | undefined;
+  /** When that pass failed; cleared, with the error, by the next pass that does not. */
+  lastErrorAt: number | undefined;
   /** The serial of the certificate the file holds, once written or found unchanged. */
   serial: string | undefined;
   /** The validity of the certificate the file holds, when known. */

@@ -54,6 +54,7 @@ export function statusDocument(state: StatusInput, ready: boolean): Record<strin
       last_result: t.lastResult,
       last_error: t.lastError ?? null,
       last_error_code: t.lastErrorCode ?? null,
+      last_error_at: isoTime(t.lastErrorAt),
       serial: t.serial ?? null,
       not_after: isoTime(t.times?.notAfter),
       written_at: isoTime(t.writtenAt),

@@ -44,6 +44,7 @@ describe('HealthState readiness', () => {
         last_result: 'error',
         last_error: 'check failed',
         last_error_code: null,
+        last_error_at: new Date(T0 + 40).toISOString(),
         serial: '01',
         not_after: new Date(T0 + HOUR).toISOString(),
         written_at: new Date(T0).toISOString(),
@@ -105,12 +106,17 @@ describe('HealthState readiness', () => {
     // The code of what a wrapper wraps, as for certificates (an OS error keeps its own code).
     const refused = Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
     health.onRenderPass(failed(new Error('could not plan', { cause: refused })), T0 + 3);
-    expect(template(T0 + 3)).toMatchObject({ last_error: 'could not plan', last_error_code: 'EROFS' });
+    expect(template(T0 + 3)).toMatchObject({
+      last_error: 'could not plan',
+      last_error_code: 'EROFS',
+      last_error_at: new Date(T0 + 3).toISOString(),
+    });
     health.onRenderPass(wrote('01', T0, HOUR), T0 + 4);
     expect(template(T0 + 4)).toMatchObject({
       last_result: 'written',
       last_error: null,
       last_error_code: null,
+      last_error_at: null,
     });
   });
 
