@@ -18,6 +18,7 @@ import {
   DATA_LINK,
   ignoreMissing,
   linkStableNames,
+  stableNamesLinked,
   unlinkDroppedNames,
 } from './stable-names.js';
 
@@ -82,10 +83,12 @@ export async function prepareAtomicDirectory(
   checkNames(files);
   await mkdir(directory, { recursive: true, mode: 0o755 });
   const previous = await cleanAtomicDirectory(directory);
+  // A difference planning found is trusted while `..data` names the same generation; a set it found identical is
+  // compared again (cheap, and never stale): only a changed plan comes here from a pass.
   const same =
     previous !== undefined &&
-    (looked !== undefined && looked.generation === previous
-      ? looked.same
+    (looked !== undefined && looked.generation === previous && !looked.same
+      ? false
       : await sameSet(join(directory, previous), files));
   if (same) {
     await linkStableNames(directory, files);
@@ -158,7 +161,11 @@ export async function readCurrentSet(
 ): Promise<CurrentSet> {
   const current = await readlink(join(directory, DATA_LINK)).catch(ignoreMissing);
   if (current === undefined || !GENERATION.test(current)) return { generation: undefined, same: false };
-  return { generation: current, same: await sameSet(join(directory, current), files) };
+  // A stable name deleted or replaced (`rm tls.crt`) makes the set differ too, so the pass repairs it: the files
+  // in the generation alone would say "unchanged" and the name would stay missing.
+  const same =
+    (await sameSet(join(directory, current), files)) && (await stableNamesLinked(directory, files));
+  return { generation: current, same };
 }
 
 /**
@@ -222,17 +229,8 @@ async function sameSet(generationPath: string, files: readonly DirectoryFile[]):
   for (const file of files) {
     const path = join(generationPath, file.name);
     const info = await stat(path).catch(ignoreMissing);
-    if (
-      info === undefined ||
-      !info.isFile() ||
-      (info.mode & PERMISSION_BITS) !== (file.mode & PERMISSION_BITS)
-    )
-      return false;
-    if (
-      (file.uid !== undefined && info.uid !== file.uid) ||
-      (file.gid !== undefined && info.gid !== file.gid)
-    )
-      return false;
+    if (!info?.isFile() || (info.mode & PERMISSION_BITS) !== (file.mode & PERMISSION_BITS)) return false;
+    if ((file.uid ?? info.uid) !== info.uid || (file.gid ?? info.gid) !== info.gid) return false;
     if (info.size !== file.contents.byteLength || !(await readFile(path)).equals(file.contents)) return false;
   }
   return true;

@@ -21,6 +21,18 @@ export function ignoreMissing(error: NodeJS.ErrnoException): undefined {
   throw error;
 }
 
+/** True when every stable name is the symlink linkStableNames makes; false when one was deleted or replaced. */
+export async function stableNamesLinked(
+  directory: string,
+  files: readonly { name: string }[],
+): Promise<boolean> {
+  for (const { name } of files) {
+    const target = await readlink(join(directory, name)).catch(ignoreMissing);
+    if (target !== `${DATA_LINK}/${name}`) return false;
+  }
+  return true;
+}
+
 /** Each stable name a symlink to `..data/<name>`; a plain file there (a former layout) is replaced atomically. */
 export async function linkStableNames(directory: string, files: readonly { name: string }[]): Promise<void> {
   for (const { name } of files) {

@@ -1,7 +1,7 @@
 // prepareAtomicDirectory with what readCurrentSet found earlier in the pass: trusted only while `..data` still
 // names the generation that was looked at; otherwise the set is compared again.
 
-import { mkdtemp, readlink, rm } from 'node:fs/promises';
+import { mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,5 +55,18 @@ describe('readCurrentSet and prepareAtomicDirectory', () => {
     await prepared.commit();
     await prepared.finish();
     expect(await readCurrentSet(dir, pair(2))).toMatchObject({ same: true });
+  });
+
+  it('a look that found the set identical is not trusted: a file changed since is noticed and written', async () => {
+    const dir = join(root, 'tls');
+    await writeAtomicDirectory(dir, pair(1));
+    const generation = await readlink(join(dir, DATA_LINK));
+    const looked = await readCurrentSet(dir, pair(1));
+    expect(looked).toEqual({ generation, same: true });
+    // The generation's key changed in place after the look (generations are not changed by us, but can be).
+    await writeFile(join(dir, generation, 'tls.key'), 'tampered\n');
+    const prepared = await prepareAtomicDirectory(dir, pair(1), undefined, looked);
+    expect(prepared.changed).toBe(true);
+    await prepared.discard();
   });
 });
