@@ -1,4 +1,5 @@
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 
 /** Stops a watcher. */
@@ -6,10 +7,16 @@ export type StopWatching = () => Promise<void>;
 
 /**
  * Calls `onChange(path)` when one of `paths` is created, changed or deleted, and for nothing else. The parent
- * directories are watched (depth 0), not the files: a file replaced by rename (every atomic writer, ours
- * included) keeps being followed, and a deleted file is seen coming back. Events of other files in those
- * directories (temp files, backups) are ignored. Bursts (an editor's truncate-then-write) are merged into one
- * call per path after `debounceMs`.
+ * directories are watched, not the files: a file replaced by rename (every atomic writer, ours included) keeps
+ * being followed, and a deleted file is seen coming back. Events of other files in those directories (temp files,
+ * backups) are ignored. Bursts (an editor's truncate-then-write) are merged into one call per path after
+ * `debounceMs`.
+ *
+ * A parent that does not exist yet (a destination directory the first write creates, an atomic group's
+ * directory) is watched from its nearest existing ancestor, along the one path down to it: chokidar follows a
+ * directory made under a watched one and reports the files it finds there, so no write in between is missed, and
+ * a parent removed and made again is followed again. Everything off those paths is ignored, so an ancestor such
+ * as /etc is not walked. (Given a path that does not exist, chokidar reports nothing, ever.)
  */
 export async function watchPaths(
   paths: readonly string[],
@@ -19,15 +26,24 @@ export async function watchPaths(
   const wanted = new Set(paths.map((path) => resolve(path)));
   if (wanted.size === 0) return async () => undefined;
   const timers = new Map<string, NodeJS.Timeout>();
-  const watcher = watch([...new Set([...wanted].map((path) => dirname(path)))], {
+  const parents = new Set([...wanted].map((path) => dirname(path)));
+  const roots = new Set(
+    [...parents].map((parent) => (existsSync(parent) ? parent : existingAncestor(parent))),
+  );
+  // A path is followed if it is a wanted file, a parent, or a directory on the way down to a parent.
+  const followed = (path: string): boolean => {
+    const full = resolve(path);
+    if (wanted.has(full) || parents.has(full) || roots.has(full)) return true;
+    for (const parent of parents) if (parent.startsWith(full + sep)) return true;
+    return false;
+  };
+  const watcher = watch([...roots], {
     ignoreInitial: true,
-    depth: 0,
+    ignored: (path: string) => !followed(path),
     followSymlinks: false,
     atomic: false,
   });
-  watcher.on('all', (_event, path) => {
-    const full = resolve(path);
-    if (!wanted.has(full)) return;
+  const report = (full: string): void => {
     clearTimeout(timers.get(full));
     timers.set(
       full,
@@ -36,6 +52,12 @@ export async function watchPaths(
         onChange(full);
       }, options.debounceMs ?? 100),
     );
+  };
+  watcher.on('all', (event, path) => {
+    const full = resolve(path);
+    if (wanted.has(full)) report(full);
+    // A directory removed with its files (rm -r) is not always followed by an event for each file in it.
+    else if (event === 'unlinkDir') for (const file of wanted) if (file.startsWith(full + sep)) report(file);
   });
   watcher.on('error', (error) => options.onError?.(error));
   await new Promise<void>((ready) => watcher.once('ready', () => ready()));
@@ -44,4 +66,11 @@ export async function watchPaths(
     timers.clear();
     await watcher.close();
   };
+}
+
+/** The nearest ancestor of `path` that exists (the root at worst). */
+function existingAncestor(path: string): string {
+  let current = dirname(path);
+  while (!existsSync(current) && current !== dirname(current)) current = dirname(current);
+  return current;
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,5 +48,42 @@ describe('watchPaths', () => {
     await (
       await watchPaths([], () => undefined)
     )();
+  });
+
+  it('follows a file whose directory is made after the watch began (two levels at once), and made again', async () => {
+    const target = join(dir, 'made', 'later', 'web.crt');
+    const seen: string[] = [];
+    let waiting: { count: number; done: () => void } | undefined;
+    const reported = (count: number) =>
+      withDeadline(
+        new Promise<void>((done) => {
+          waiting = { count, done };
+          if (seen.length >= count) done();
+        }),
+        5_000,
+        `report ${count}`,
+      );
+    stop = await watchPaths(
+      [target],
+      (path) => {
+        seen.push(path);
+        if (waiting && seen.length >= waiting.count) waiting.done();
+      },
+      { debounceMs: 20 },
+    );
+    await mkdir(join(dir, 'made', 'later'), { recursive: true });
+    await writeFile(target, 'first');
+    await reported(1);
+    await rm(target);
+    await reported(2);
+    // The directory itself removed (its file's deletion reported) and made anew: the file is followed again.
+    await writeFile(target, 'again');
+    await reported(3);
+    await rm(join(dir, 'made'), { recursive: true });
+    await reported(4);
+    await mkdir(join(dir, 'made', 'later'), { recursive: true });
+    await writeFile(target, 'second');
+    await reported(5);
+    expect(new Set(seen)).toEqual(new Set([target]));
   });
 });
