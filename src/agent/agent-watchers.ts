@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import type { TemplateConfig } from '../config/runtime-config.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 import type { LiveAgentParts } from './agent-types.js';
 import type { StopWatching } from './watch-paths.js';
@@ -12,7 +14,7 @@ export async function watchAgentFiles(agent: LiveAgentParts): Promise<StopWatchi
   const { config, logger } = agent;
   const onError = (error: unknown): void => logger.warn({ error }, 'file watcher failed');
   const stops: StopWatching[] = [];
-  const templateSources = config.templates.flatMap((t) => (t.source.kind === 'file' ? [t.source.path] : []));
+  const { sources: templateSources, destinations } = followedPaths(config.templates);
   stops.push(
     await watchPaths(
       templateSources,
@@ -26,7 +28,7 @@ export async function watchAgentFiles(agent: LiveAgentParts): Promise<StopWatchi
   );
   stops.push(
     await watchPaths(
-      config.templates.map((t) => t.destination),
+      destinations,
       (path) => {
         logger.debug({ path }, 'destination changed on disk: checking it');
         agent.repairs.set((agent.repairs.value ?? 0) + 1);
@@ -45,4 +47,25 @@ export async function watchAgentFiles(agent: LiveAgentParts): Promise<StopWatchi
   return async () => {
     await Promise.all(stops.map((stop) => stop()));
   };
+}
+
+/**
+ * The files templates read and write. An atomic directory group counts by its files: each file's own `source`, and
+ * each stable name (a watch on the group's directory itself, depth 0 in its parent, sees nothing inside it, so a
+ * deleted `tls.crt` was never repaired).
+ */
+export function followedPaths(templates: readonly TemplateConfig[]): {
+  sources: string[];
+  destinations: string[];
+} {
+  const sources: string[] = [];
+  const destinations: string[] = [];
+  for (const template of templates) {
+    const files = template.directory?.files;
+    for (const source of [template.source, ...(files ?? []).map((file) => file.source)])
+      if (source.kind === 'file') sources.push(source.path);
+    if (files) destinations.push(...files.map((file) => join(template.destination, file.name)));
+    else destinations.push(template.destination);
+  }
+  return { sources, destinations };
 }
