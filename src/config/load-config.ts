@@ -19,6 +19,12 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** `run --dev`: no address or token is required (the in-process dev server supplies them). */
   readonly dev?: boolean;
+  /**
+   * False for a caller that wants a setting, not a config to run (`rotate` needs only listener.address): the
+   * template `source` files are the running agent's concern, and one load would refuse (a secret not declared
+   * yet, a file being edited) must not stop such a caller. Default true.
+   */
+  readonly readTemplateFiles?: boolean;
 }
 
 /**
@@ -43,7 +49,8 @@ export async function loadConfig(
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   const checked = checkTexts(texts, { ...options, cwd });
   // Only here, not in parseConfigTexts: reading the template files is I/O, and paths mean something only on disk.
-  if (checked.config) await checkTemplateFiles(checked.config, checked.problems);
+  if (checked.config && options.readTemplateFiles !== false)
+    await checkTemplateFiles(checked.config, checked.problems);
   return finish(checked);
 }
 
