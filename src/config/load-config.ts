@@ -54,7 +54,12 @@ export async function loadConfig(
   return finish(checked);
 }
 
-/** The same from texts already in memory (tests), without reading template `source` files. */
+/**
+ * The pure half of loadConfig, kept as a seam: the same merge and checks on texts already in memory, with no I/O
+ * at all, so template `source` files are not read (`readTemplateFiles` is ignored). No command calls it; tests,
+ * the fuzzer and the fault harness build configs with it. A test of what loadConfig does on disk (reading the -c
+ * files, the template source checks) must call loadConfig.
+ */
 export function parseConfigTexts(
   texts: readonly { file: string; text: string }[],
   options: LoadConfigOptions = {},
