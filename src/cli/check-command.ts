@@ -46,7 +46,8 @@ export const checkCommand: Command = async (args, io) => {
   const deep = await checkDeeply(config, files.join(', '));
   const { errors } = deep;
   // The warnings run logs at start too (plain-http Vault, settings without effect), then the deep check's.
-  const warnings = [...configWarnings(config), ...deep.warnings];
+  // With --dev, those run --dev logs: its Vault is the loopback dev server, whatever vault.address says.
+  const warnings = [...configWarnings(config, { devServer: dev }), ...deep.warnings];
   for (const warning of warnings) io.stderr.write(`warning: ${warning}\n`);
   if (errors.length > 0) {
     for (const problem of errors) io.stderr.write(`${problem}\n`);

@@ -37,7 +37,9 @@ export const rotateCommand: Command = async (args, io) => {
   }
   if (listener === undefined && configFiles.length > 0) {
     try {
-      const config = await loadConfig(configFiles, { env: io.env, dev: true });
+      // Only the listener matters here: dev skips the address and token checks, and the template files are
+      // left to the agent (a source reading a secret not declared yet must not block a rotation it would do).
+      const config = await loadConfig(configFiles, { env: io.env, dev: true, readTemplateFiles: false });
       if (!config.listener)
         return usageError(io, 'rotate', `${configFiles.join(', ')} configures no listener`);
       const { host, port } = config.listener;

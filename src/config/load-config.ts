@@ -19,6 +19,12 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** `run --dev`: no address or token is required (the in-process dev server supplies them). */
   readonly dev?: boolean;
+  /**
+   * False for a caller that wants a setting, not a config to run (`rotate` needs only listener.address): the
+   * template `source` files are the running agent's concern, and one load would refuse (a secret not declared
+   * yet, a file being edited) must not stop such a caller. Default true.
+   */
+  readonly readTemplateFiles?: boolean;
 }
 
 /**
@@ -43,11 +49,17 @@ export async function loadConfig(
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   const checked = checkTexts(texts, { ...options, cwd });
   // Only here, not in parseConfigTexts: reading the template files is I/O, and paths mean something only on disk.
-  if (checked.config) await checkTemplateFiles(checked.config, checked.problems);
+  if (checked.config && options.readTemplateFiles !== false)
+    await checkTemplateFiles(checked.config, checked.problems);
   return finish(checked);
 }
 
-/** The same from texts already in memory (tests), without reading template `source` files. */
+/**
+ * The pure half of loadConfig, kept as a seam: the same merge and checks on texts already in memory, with no I/O
+ * at all, so template `source` files are not read (`readTemplateFiles` is ignored). No command calls it; tests,
+ * the fuzzer and the fault harness build configs with it. A test of what loadConfig does on disk (reading the -c
+ * files, the template source checks) must call loadConfig.
+ */
 export function parseConfigTexts(
   texts: readonly { file: string; text: string }[],
   options: LoadConfigOptions = {},

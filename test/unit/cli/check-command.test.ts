@@ -53,6 +53,25 @@ describe('certagent check', () => {
     expect(out.stdout).toBe(`${file}: ok (1 certificate, 0 templates, 2 warnings)\n`);
   });
 
+  it('--dev leaves out the plain-http warning, as run --dev talks to its loopback dev server instead', async () => {
+    const file = join(dir, 'agent.yaml');
+    await writeFile(
+      file,
+      'vault: { address: "http://vault.internal:8200" }\n' +
+        `auto_auth: { method: { type: token_file, config: { token_file_path: ${join(dir, 'token')} } }, revoke_on_shutdown: true }\n` +
+        'certificates:\n  web: { mount: pki, role: r, common_name: a.b }\n',
+    );
+    await writeFile(join(dir, 'token'), 'hvs.someToken', { mode: 0o600 });
+    const { io: cli, out } = io({});
+    expect(await checkCommand(['--dev', '-c', file], cli)).toBe(0);
+    expect(out.stderr).not.toContain('plain http');
+    // Other warnings hold for run --dev too.
+    expect(out.stderr).toMatch(
+      /^warning: auto_auth\.revoke_on_shutdown does nothing with method token_file/m,
+    );
+    expect(out.stdout).toBe(`${file}: ok (1 certificate, 0 templates, 1 warning)\n`);
+  });
+
   it('prints every problem on stderr and exits 2 for an invalid file', async () => {
     const file = join(dir, 'agent.yaml');
     await writeFile(file, 'certificates:\n  web: { mount: pki, common_name: a.b, colour: red }\n');

@@ -2,12 +2,15 @@
 // declare is a config error with its position, as it is for inline `contents` (otherwise the template would wait
 // for a secret nothing ever reads).
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { ConfigError } from '../../../src/lib/errors.js';
+import { withDeadline } from '../../helpers/deadline.js';
 import { ENV } from './load-config-support.js';
 
 describe('template source files and secrets: at load', () => {
@@ -66,6 +69,32 @@ ${templates}`;
   - { source: broken.hbs, destination: broken.txt }
 `),
     );
+    expect(result).not.toBeInstanceOf(Error);
+  });
+
+  it('skips a source that is not a regular file: a FIFO would block check, start-up, reload and rotate', async () => {
+    const fifo = join(dir, 'app.hbs');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      // Before the fix the read waits for a writer: the deadline turns that into a failure naming it.
+      const { result } = await withDeadline(
+        load(config(`  - { source: app.hbs, destination: app.env }\n`)),
+        10_000,
+        'loadConfig with a FIFO source',
+      );
+      expect(result).not.toBeInstanceOf(Error);
+    } finally {
+      // A read still blocked in open() ends when a writer comes and goes; ENXIO means nothing was waiting.
+      await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).then(
+        (writer) => writer.close(),
+        () => undefined,
+      );
+    }
+  });
+
+  it('skips a source over 1 MiB rather than reading it whole (a template is text; the render reports it)', async () => {
+    await writeFile(join(dir, 'big.hbs'), `{{secret.nope.data.x}}\n${'x'.repeat(1024 * 1024)}`);
+    const { result } = await load(config(`  - { source: big.hbs, destination: big.txt }\n`));
     expect(result).not.toBeInstanceOf(Error);
   });
 });
