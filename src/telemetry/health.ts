@@ -146,7 +146,16 @@ export class HealthState {
   onRenderPass(result: HealthPassInput, now: number): void {
     result.templates.forEach((outcome, index) => {
       const entry = this.templates[index];
-      if (!entry || outcome.result === 'pending') return;
+      if (!entry) return;
+      if (outcome.result === 'pending') {
+        // Waiting again (its secret not read yet, its certificate re-obtained): what failed before is not the
+        // state any more. A file written before stays described as written: it is still on disk.
+        if (entry.lastResult === 'error') {
+          entry.lastResult = 'pending';
+          entry.lastError = entry.lastErrorCode = entry.lastErrorAt = undefined;
+        }
+        return;
+      }
       entry.lastResult = outcome.result;
       entry.lastError = outcome.error && errorMessage(outcome.error);
       entry.lastErrorCode = outcome.error && errorCode(outcome.error);

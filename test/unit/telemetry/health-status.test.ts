@@ -120,6 +120,27 @@ describe('HealthState readiness', () => {
     });
   });
 
+  it('a template failing, then waiting again (its secret not read yet), no longer shows the old failure', () => {
+    const health = healthWithIssued();
+    type Status = { templates: Record<string, unknown>[] };
+    const template = (at: number) => (health.status(at) as Status).templates[0];
+    health.onRenderPass(failed(new TemplateError(DEST, 'reads secret "nope"')), T0 + 1);
+    expect(template(T0 + 1)).toMatchObject({ last_result: 'error', last_error_code: 'TEMPLATE' });
+    const waiting = { ...failed('unused'), ok: true, rolledBack: false };
+    waiting.templates = [{ destination: DEST, certificate: 'web', result: 'pending' }];
+    health.onRenderPass(waiting, T0 + 2);
+    expect(template(T0 + 2)).toMatchObject({
+      last_result: 'pending',
+      last_error: null,
+      last_error_code: null,
+      last_error_at: null,
+    });
+    // A file written before, then waiting: still described as written (it is on disk).
+    health.onRenderPass(wrote('01', T0, HOUR), T0 + 3);
+    health.onRenderPass(waiting, T0 + 4);
+    expect(template(T0 + 4)).toMatchObject({ last_result: 'written', serial: '01' });
+  });
+
   it('lists the commands still owed in /status', () => {
     const health = healthWithIssued();
     health.onRenderPass(
