@@ -4,19 +4,20 @@
 import { AgentError, errorMessage } from '../lib/errors.js';
 
 /**
- * A file or directory group of a pass could not be put in place. The OS's error is the cause, and its code
- * (EACCES, ENOSPC, EROFS, EISDIR…) is `osCode` and starts the message, which names the path.
+ * A file or directory group of a pass could not be put in place. The message names the path, then the cause's
+ * own message; an OS error's code (EACCES, ENOSPC, EROFS, EISDIR…) is also `osCode`.
  */
 export class OutputWriteError extends AgentError {
   readonly path: string;
-  /** The OS's code of the cause, when it has one: what to act on (permissions, a full or read-only disk). */
+  /** The OS's code of the cause, when it is an OS error: what to act on (permissions, a full or read-only disk). */
   readonly osCode: string | undefined;
 
   constructor(path: string, cause: unknown) {
     super('OUTPUT_WRITE_FAILED', `write failed for ${path}: ${errorMessage(cause)}`, { cause });
     this.path = path;
-    const code = (cause as { code?: unknown } | null)?.code;
-    this.osCode = typeof code === 'string' ? code : undefined;
+    // Only an OS error's code (it has a syscall): an AgentError's code (ATOMIC_DIRECTORY) is ours, not the OS's.
+    const { code, syscall } = (cause ?? {}) as { code?: unknown; syscall?: unknown };
+    this.osCode = typeof code === 'string' && typeof syscall === 'string' ? code : undefined;
   }
 }
 
