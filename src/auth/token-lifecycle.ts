@@ -4,13 +4,13 @@ import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
 import { TokenRefusedError, acquireToken, revokeOnShutdown } from './token-acquire.js';
-import type { TokenDecision } from './token-decision.js';
 import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
 import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
 import { refusedLoginAt, tokenRetryDelay } from './token-schedule.js';
+import { PlanAnnouncer, logExpiry } from './token-log.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 import { isoTime } from '../lib/iso-time.js';
@@ -33,8 +33,7 @@ export class TokenLifecycle implements TokenProvider {
   #state: TokenState | undefined;
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
-  /** What the last `next token … scheduled` line at info announced. */
-  #lastPlan: { state: TokenState; expiresAt: number | null; action: TokenDecision['next'] } | undefined;
+  readonly #plan: PlanAnnouncer;
   /** The current token was refused (403) or expired: re-reading the same token is pointless. */
   #wasRefused = false;
 
@@ -43,6 +42,7 @@ export class TokenLifecycle implements TokenProvider {
     const method = options.autoAuth?.method;
     this.#policy = method ? { minMs: method.minBackoffMs, maxMs: method.maxBackoffMs } : DEFAULT_BACKOFF;
     this.#log = options.logger;
+    this.#plan = new PlanAnnouncer(this.#log);
   }
 
   async current(signal: AbortSignal): Promise<string> {
@@ -141,12 +141,22 @@ export class TokenLifecycle implements TokenProvider {
   async #acquire(signal: AbortSignal): Promise<void> {
     const { method, clock, metrics } = this.#options;
     const credential = await method.credential(signal);
-    const held = this.#state && { token: this.#state.token, refused: this.#wasRefused };
+    const held = this.#state && { ...this.#state, refused: this.#wasRefused };
     const acquired = await acquireToken(credential, held, this.#options, signal);
     if (!acquired) return;
     const { state } = acquired;
     metrics.authLogins.inc({ method: method.type, result: 'success' });
     this.#wasRefused = false;
+    if (acquired.revalidated) {
+      // Vault answers a policy denying one path with 403 too: the token is kept (and renewed), the denial stays
+      // with the request that got it, and the operator learns that it was no dead token.
+      this.#log.warn(
+        { method: method.type, expires_at: isoTime(state.expiresAt) },
+        'a request was refused by policy (403), but the token itself is valid: no token change',
+      );
+      this.#state = state;
+      return;
+    }
     const changed = this.#state?.token !== state.token;
     this.#state = state;
     if (changed) {
@@ -182,19 +192,13 @@ export class TokenLifecycle implements TokenProvider {
         },
         { now, policy: this.#policy, random, replacement: method.replacement },
       );
-      if (failures === 0) this.#announce(state, decision);
+      if (failures === 0) this.#plan.announce(state, decision);
       const woke = await this.#wake.wait(clock, decision.at - now, signal);
       if (woke === 'invalid') return this.#refused();
       if (woke === 'changed') return 'changed';
       if (decision.next === 'relogin') return 'relogin';
       if (decision.next === 'expire') {
-        // Advice the operator can follow: only a token_file has a file to write; VAULT_TOKEN is read at start.
-        this.#log.error(
-          { expired_at: isoTime(state.expiresAt) },
-          method.replacement === 'file-change'
-            ? 'the Vault token expired; write a new token to the token file'
-            : 'the Vault token expired; restart certagent with a new VAULT_TOKEN, or configure auto_auth to log in',
-        );
+        logExpiry(this.#log, state, method.replacement);
         // Dead as a refused token is, and replaced the same way: the loop reads the source again and waits
         // (saying so in the log and /status) while it still holds this token.
         return this.#refused();
@@ -224,19 +228,6 @@ export class TokenLifecycle implements TokenProvider {
   #refused(): 'invalid' {
     this.#wasRefused = true;
     return 'invalid';
-  }
-
-  /** Logs the next step at info once per token, expiry and step; a wake-up that changed nothing at debug only. */
-  #announce(state: TokenState, { next, at }: TokenDecision): void {
-    if (!Number.isFinite(at)) return;
-    const last = this.#lastPlan;
-    const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === next;
-    this.#lastPlan = { state, expiresAt: state.expiresAt, action: next };
-    const what = next === 'renew' ? 'renewal' : next === 'relogin' ? 'login' : 'expiry';
-    this.#log[same ? 'debug' : 'info'](
-      { next, at: isoTime(at), expires_at: isoTime(state.expiresAt) },
-      `next token ${what} scheduled`,
-    );
   }
 
   /** The life the held token has left for retries to fit in; none once refused or expired (it is dead already). */
