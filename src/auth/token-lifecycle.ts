@@ -34,7 +34,10 @@ export class TokenLifecycle implements TokenProvider {
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
   readonly #plan: PlanAnnouncer;
-  /** The current token was refused (403) or expired: re-reading the same token is pointless. */
+  /**
+   * The current token was refused (403) or expired: the same token read again is dead once expired, and looked up
+   * once otherwise (a consumer's 403 may be a policy denying one request), never renewed on a timer.
+   */
   #wasRefused = false;
 
   constructor(options: TokenLifecycleOptions) {
@@ -221,9 +224,9 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * Vault refused the token (a 403 on renewal, or reported by a consumer), or it expired: re-reading the same token
-   * from a file is pointless, so the lifecycle waits for the file to change instead of renewing a dead token every
-   * backoff step. A login method ignores the flag and brings a new token anyway.
+   * Vault refused the token (a 403 on renewal, or reported by a consumer), or it expired: the same token from a
+   * file is not renewed every backoff step. Read again, it is looked up (a consumer's 403 may be a mere policy
+   * denial) unless expired; dead, the lifecycle waits for the file to change. A login method brings a new token.
    */
   #refused(): 'invalid' {
     this.#wasRefused = true;
