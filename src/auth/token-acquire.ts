@@ -1,7 +1,6 @@
-import type { Logger } from 'pino';
 import { AgentError } from '../lib/errors.js';
 import { login } from '../vault/auth-api.js';
-import { lookupSelf, revokeSelf } from '../vault/token-api.js';
+import { lookupSelf } from '../vault/token-api.js';
 import { VaultHttpError } from '../vault/vault-errors.js';
 import type { Credential, TokenReplacement } from './methods/auth-method.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
@@ -123,31 +122,5 @@ export class TokenRefusedError extends AgentError {
         : 'the token source still holds the token Vault refused or that expired; waiting for a new one',
       options,
     );
-  }
-}
-
-/**
- * With `revoke_on_shutdown`, revokes the token the agent logged in for. A token it was handed (a token file) is
- * left alone: whoever created it may still be using it (the file may be shared, or another agent's sink), and
- * revoking it would leave the next start with the same, dead, token in the file.
- */
-export async function revokeOnShutdown(
-  held: Pick<TokenState, 'token' | 'loggedIn'> | undefined,
-  options: Pick<TokenLifecycleOptions, 'autoAuth' | 'method' | 'vault'>,
-  log: Logger,
-): Promise<void> {
-  if (!options.autoAuth?.revokeOnShutdown || !held) return;
-  if (!held.loggedIn) {
-    log.info(
-      { method: options.method.type },
-      'token not revoked on shutdown: the agent did not log in for it, and whoever created it may still use it',
-    );
-    return;
-  }
-  try {
-    await revokeSelf(options.vault, held.token, AbortSignal.timeout(5000));
-    log.info('token revoked on shutdown');
-  } catch (error) {
-    log.warn({ error }, 'could not revoke the token on shutdown');
   }
 }

@@ -3,7 +3,7 @@ import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
-import { TokenRefusedError, acquireToken, revokeOnShutdown } from './token-acquire.js';
+import { TokenRefusedError, acquireToken } from './token-acquire.js';
 import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
@@ -11,6 +11,7 @@ import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
 import { refusedLoginAt, tokenRetryDelay } from './token-schedule.js';
 import { PlanAnnouncer, logExpiry } from './token-log.js';
+import { revokeOnShutdown } from './token-revoke.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 import { isoTime } from '../lib/iso-time.js';
@@ -33,6 +34,8 @@ export class TokenLifecycle implements TokenProvider {
   #state: TokenState | undefined;
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
+  /** Set by markShutdown: only then does the end of `run` revoke (revoke_on_shutdown), never on a reload. */
+  #shutdown = false;
   readonly #plan: PlanAnnouncer;
   /**
    * The current token was refused (403) or expired: the same token read again is dead once expired, and looked up
@@ -53,6 +56,10 @@ export class TokenLifecycle implements TokenProvider {
     return (await this.token.next(0, signal)).value;
   }
 
+  markShutdown(): void {
+    this.#shutdown = true;
+  }
+
   reportInvalid(token: string): void {
     if (token === this.token.value) this.#wake.wake('invalid');
   }
@@ -68,7 +75,8 @@ export class TokenLifecycle implements TokenProvider {
       if (!(signal.aborted && isAbortError(error))) throw error;
     } finally {
       await stopWatching?.();
-      await revokeOnShutdown(this.#state, this.#options, this.#log);
+      const held = this.#state && { ...this.#state, refused: this.#wasRefused };
+      await revokeOnShutdown({ held, shutdown: this.#shutdown }, this.#options, this.#log);
     }
   }
 
@@ -233,11 +241,9 @@ export class TokenLifecycle implements TokenProvider {
     return 'invalid';
   }
 
-  /** The life the held token has left for retries to fit in; none once refused or expired (it is dead already). */
+  /** The life the held token has left for retries to fit in; none once refused (≤ 0 once expired: no cap either). */
   #remainingMs(): number | undefined {
-    const expiresAt = this.#state?.expiresAt;
-    if (expiresAt === undefined || expiresAt === null || this.#wasRefused) return undefined;
-    const left = expiresAt - this.#options.clock.now();
-    return left > 0 ? left : undefined;
+    const expiresAt = this.#state?.expiresAt ?? null;
+    return expiresAt === null || this.#wasRefused ? undefined : expiresAt - this.#options.clock.now();
   }
 }

@@ -38,7 +38,9 @@ function lifecycle(
   return {
     clock,
     lifecycle: built,
+    /** Stops it as a shutdown does (revoke_on_shutdown applies). */
     stop: async () => {
+      built.markShutdown();
       controller.abort();
       await running;
     },

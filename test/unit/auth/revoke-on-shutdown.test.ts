@@ -18,10 +18,10 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 /**
- * Runs a lifecycle for `settings` with revoke_on_shutdown until it holds a token, stops it, and returns the tokens
- * sent to revoke-self and the log.
+ * Runs a lifecycle for `settings` with revoke_on_shutdown until it holds a token, stops it (as a shutdown does, or
+ * as a reload does: without markShutdown), and returns the tokens sent to revoke-self and the log.
  */
-async function runAndStop(settings: AuthMethodSettings) {
+async function runAndStop(settings: AuthMethodSettings, stop: 'shutdown' | 'reload' = 'shutdown') {
   const revoked: (string | undefined)[] = [];
   const vault = stubVault((request) => {
     if (request.path === 'auth/token/revoke-self') return void revoked.push(request.token);
@@ -42,22 +42,35 @@ async function runAndStop(settings: AuthMethodSettings) {
   const controller = new AbortController();
   const running = lifecycle.run(controller.signal);
   await log.line((line) => line.msg === 'next token renewal scheduled', 'the token to be held', 0, 3000);
+  if (stop === 'shutdown') lifecycle.markShutdown();
   controller.abort();
   await running;
   return { revoked, log };
 }
 
+const approle = (): AuthMethodSettings => ({
+  type: 'approle',
+  roleIdFilePath: join(dir, 'role-id'),
+  secretIdFilePath: undefined,
+  removeSecretIdFileAfterReading: false,
+});
+
 describe('revoke_on_shutdown', () => {
   it('revokes the token the agent logged in for (approle)', async () => {
     await writeFile(join(dir, 'role-id'), 'role-123');
-    const { revoked, log } = await runAndStop({
-      type: 'approle',
-      roleIdFilePath: join(dir, 'role-id'),
-      secretIdFilePath: undefined,
-      removeSecretIdFileAfterReading: false,
-    });
+    const { revoked, log } = await runAndStop(approle());
     expect(revoked).toEqual(['hvs.loggedIn1']);
     expect(log.messages).toContain('token revoked on shutdown');
+  });
+
+  it('a stop for a reload (no shutdown) revokes nothing: the agent logs in again and the old token expires', async () => {
+    await writeFile(join(dir, 'role-id'), 'role-123');
+    const { revoked, log } = await runAndStop(approle(), 'reload');
+    expect(revoked).toEqual([]);
+    expect(log.messages).not.toContain('token revoked on shutdown');
+    const line = log.lines.find((entry) => String(entry.msg).startsWith('token not revoked'));
+    expect(line).toMatchObject({ level: 'debug' });
+    expect(line?.msg).toMatch(/reload/);
   });
 
   it('leaves a token read from a token file alone, and says so at info with the reason', async () => {
