@@ -59,9 +59,17 @@ async function tokenFileLifecycle(lookupRefused: () => boolean) {
     /** Runs the fake clock to `end` one wake-up at a time, or until the lifecycle waits for a new token. */
     runUntil: async (end: number) => {
       while (clock.now() < end && !waited) {
-        await withDeadline(Promise.race([clock.waitForPending(2), waiting]), 3000, 'a wait');
-        if (waited) break;
-        clock.advanceTo(Math.min(await clock.nextSleep(), end));
+        // The next wake-up, or none: the lifecycle waits for a new token (no timer left to advance to).
+        const wake = await withDeadline(
+          Promise.race([
+            clock.waitForPending(2).then(() => clock.nextSleep()),
+            waiting.then(() => undefined),
+          ]),
+          3000,
+          'a wait',
+        );
+        if (wake === undefined || waited) break;
+        clock.advanceTo(Math.min(wake, end));
       }
     },
     stop: async () => {

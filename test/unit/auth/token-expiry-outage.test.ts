@@ -46,9 +46,17 @@ describe('a renewable token expiring while Vault is down', () => {
       // Ten fake minutes, one wake-up at a time (each wait is the wait itself and the wall-clock check beside it),
       // until the lifecycle has no timer left because it waits for the file to change.
       while (clock.now() < end && !waited) {
-        await withDeadline(Promise.race([clock.waitForPending(2), waiting]), 3000, 'a wait');
-        if (waited) break;
-        clock.advanceTo(Math.min(await clock.nextSleep(), end));
+        // The next wake-up, or none: the lifecycle waits for a new token (no timer left to advance to).
+        const wake = await withDeadline(
+          Promise.race([
+            clock.waitForPending(2).then(() => clock.nextSleep()),
+            waiting.then(() => undefined),
+          ]),
+          3000,
+          'a wait',
+        );
+        if (wake === undefined || waited) break;
+        clock.advanceTo(Math.min(wake, end));
       }
       expect(waited).toBe(true);
       expect(renewals.length).toBeGreaterThanOrEqual(3);
