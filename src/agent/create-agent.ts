@@ -158,6 +158,9 @@ export class LiveAgent implements Agent, LiveAgentParts {
   async run(signal: AbortSignal): Promise<void> {
     await prepareStart(this.config, this.store, this.logger);
     const tasks = new TaskSet(signal);
+    // The whole set stops only when the process does (a signal, or a fatal failure): then revoke_on_shutdown
+    // applies. A reload stops the tokens task alone, and its token must survive. The provider in place at the time.
+    tasks.signal.addEventListener('abort', () => this.tokens.markShutdown(), { once: true });
     this.listener = this.config.listener ? await startAgentListener(this, this.config.listener) : undefined;
     try {
       this.tasks = tasks;

@@ -53,7 +53,11 @@ export async function runOnce(
 ): Promise<OnceReport> {
   const { tokens, sources, render, logger } = parts;
   const tokenStop = new AbortController();
-  const onAbort = (): void => tokenStop.abort(signal.reason);
+  // Stopped from outside or finished, the process ends with this run: revoke_on_shutdown applies.
+  const onAbort = (): void => {
+    tokens.markShutdown();
+    tokenStop.abort(signal.reason);
+  };
   signal.addEventListener('abort', onAbort, { once: true });
   // A token provider that gives up (exit_on_err, no token at all) ends the attempt instead of leaving it waiting.
   const tokenFailed = new AbortController();
@@ -88,6 +92,7 @@ export async function runOnce(
     return { ok, failedCertificates, failedCommands, pass };
   } finally {
     signal.removeEventListener('abort', onAbort);
+    tokens.markShutdown();
     tokenStop.abort(new DOMException('run --once finished', 'AbortError'));
     await tokenRun;
   }

@@ -1,7 +1,7 @@
-import type { Logger } from 'pino';
 import { AgentError } from '../lib/errors.js';
 import { login } from '../vault/auth-api.js';
-import { lookupSelf, revokeSelf } from '../vault/token-api.js';
+import { lookupSelf } from '../vault/token-api.js';
+import { VaultHttpError } from '../vault/vault-errors.js';
 import type { Credential, TokenReplacement } from './methods/auth-method.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenState } from './token-renewal.js';
@@ -16,18 +16,24 @@ export type AcquireDeps = Pick<
 export interface AcquiredToken {
   readonly state: TokenState;
   readonly message: 'token loaded' | 'logged in to Vault';
+  /** The held token, reported refused, still passed lookup-self: a request was denied by policy, not the token. */
+  readonly revalidated?: true;
 }
 
-/** The token the lifecycle holds: the same token read again needs no lookup, or is pointless if refused. */
+/**
+ * The token the lifecycle holds: the same token read again needs no lookup, unless it was reported refused (a
+ * lookup tells a dead token from a policy denying one request); one past its expiry is dead without asking.
+ */
 export interface HeldToken {
   readonly token: string;
   readonly refused: boolean;
+  readonly expiresAt: number | null;
 }
 
 /**
  * Turns a credential into a token: looks up a token the method already has (its TTL and renewability), or logs in.
  * Every secret is registered for scrubbing before it is sent. Resolves with undefined when the credential is the
- * token already held, and throws TokenRefusedError when that token was refused or expired.
+ * token already held, and throws TokenRefusedError when that token expired or lookup-self refuses it.
  */
 export async function acquireToken(
   credential: Credential,
@@ -35,7 +41,7 @@ export async function acquireToken(
   deps: AcquireDeps,
   signal: AbortSignal,
 ): Promise<AcquiredToken | undefined> {
-  const { vault, clock, registerSecret } = deps;
+  const { clock, registerSecret } = deps;
   if (credential.kind === 'login') {
     for (const [name, value] of Object.entries(credential.secrets ?? {}))
       registerSecret(value, { slot: `auth.${name}` });
@@ -53,12 +59,14 @@ export async function acquireToken(
     return { state, message: 'logged in to Vault' };
   }
   registerSecret(credential.token, { slot: 'auth.token_source' });
-  if (held?.token === credential.token) {
-    // A spurious file event, or a re-read after a 403: only a different token is worth a lookup.
-    if (held.refused) throw new TokenRefusedError(deps.method.replacement);
-    return undefined;
+  const same = held?.token === credential.token;
+  if (same) {
+    // A spurious file event: only a different token is worth a lookup, unless the held one was reported refused.
+    if (!held.refused) return undefined;
+    if (held.expiresAt !== null && held.expiresAt <= clock.now())
+      throw new TokenRefusedError(deps.method.replacement);
   }
-  const info = await lookupSelf(vault, credential.token, signal);
+  const info = await lookUp(credential.token, same, deps, signal);
   const now = clock.now();
   const state = {
     token: credential.token,
@@ -70,7 +78,21 @@ export async function acquireToken(
   };
   // The token in use: the one it replaces is still scrubbed until it expires (or for the grace period).
   registerSecret(state.token, { slot: 'auth.token', expiresAt: state.expiresAt });
-  return { state, message: 'token loaded' };
+  return same ? { state, message: 'token loaded', revalidated: true } : { state, message: 'token loaded' };
+}
+
+/**
+ * lookup-self of a token. For the held token reported refused, a 403 is the proof that it is dead: Vault answers a
+ * policy denying one request (no pki/issue for a role) with 403 as well, so a consumer's report alone is none.
+ */
+async function lookUp(token: string, refusedBefore: boolean, deps: AcquireDeps, signal: AbortSignal) {
+  try {
+    return await lookupSelf(deps.vault, token, signal);
+  } catch (error) {
+    if (refusedBefore && error instanceof VaultHttpError && error.status === 403)
+      throw new TokenRefusedError(deps.method.replacement, { cause: error });
+    throw error;
+  }
 }
 
 /** A login, over a client made for the method's TLS client certificate when it has one (the cert method). */
@@ -92,38 +114,13 @@ async function logIn(
 /** The token source still holds the token Vault refused (or that expired). */
 export class TokenRefusedError extends AgentError {
   /** `never`: the token came from VAULT_TOKEN, read once at start; nothing but a restart can replace it. */
-  constructor(replacement: TokenReplacement = 'file-change') {
+  constructor(replacement: TokenReplacement = 'file-change', options?: ErrorOptions) {
     super(
       'TOKEN_REFUSED',
       replacement === 'never'
         ? 'Vault refused the token from VAULT_TOKEN, or it expired, and nothing replaces it while the agent runs; restart certagent with a new token, or configure auto_auth to log in'
         : 'the token source still holds the token Vault refused or that expired; waiting for a new one',
+      options,
     );
-  }
-}
-
-/**
- * With `revoke_on_shutdown`, revokes the token the agent logged in for. A token it was handed (a token file) is
- * left alone: whoever created it may still be using it (the file may be shared, or another agent's sink), and
- * revoking it would leave the next start with the same, dead, token in the file.
- */
-export async function revokeOnShutdown(
-  held: Pick<TokenState, 'token' | 'loggedIn'> | undefined,
-  options: Pick<TokenLifecycleOptions, 'autoAuth' | 'method' | 'vault'>,
-  log: Logger,
-): Promise<void> {
-  if (!options.autoAuth?.revokeOnShutdown || !held) return;
-  if (!held.loggedIn) {
-    log.info(
-      { method: options.method.type },
-      'token not revoked on shutdown: the agent did not log in for it, and whoever created it may still use it',
-    );
-    return;
-  }
-  try {
-    await revokeSelf(options.vault, held.token, AbortSignal.timeout(5000));
-    log.info('token revoked on shutdown');
-  } catch (error) {
-    log.warn({ error }, 'could not revoke the token on shutdown');
   }
 }

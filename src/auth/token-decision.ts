@@ -30,10 +30,12 @@ export interface DecisionContext {
 }
 
 /**
- * For a token that still works (a refused or expired one is replaced by the lifecycle's loop, never decided on):
+ * For a token that still works, or has just expired (a refused one is replaced by the lifecycle's loop, never
+ * decided on):
  * - `renew`: renew the token at `at` (half its remaining TTL, or sooner after a failed renewal);
- * - `relogin`: log in again at `at`, before the token expires (it can no longer be renewed);
- * - `expire`: nothing can replace the token before it expires at `at`, except a new one from outside;
+ * - `relogin`: log in again at `at`, before the token expires (it can no longer be renewed), or now once it has;
+ * - `expire`: nothing can replace the token before it expires at `at`, except a new one from outside (`at` is now
+ *   once it has expired);
  * - `keep`: the token never expires; nothing to do until something happens (`at` is Infinity).
  */
 export type TokenStep = 'renew' | 'relogin' | 'expire' | 'keep';
@@ -49,6 +51,10 @@ export function decideToken(token: TokenFacts, context: DecisionContext): TokenD
   const { now, policy, random, replacement } = context;
   const { expiresAt } = token;
   if (expiresAt === null) return { next: 'keep', at: Number.POSITIVE_INFINITY };
+  // Already expired (renewals kept failing until it did): renewing a dead token can only fail, so retrying it would
+  // never end. A login replaces it now (with the login backoff); otherwise the expiry is logged now and the
+  // lifecycle waits for a new token.
+  if (expiresAt <= now) return { next: replacement === 'login' ? 'relogin' : 'expire', at: now };
   if (token.renewable) {
     const at =
       token.failures > 0

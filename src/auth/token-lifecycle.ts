@@ -3,14 +3,15 @@ import type { BackoffPolicy } from '../lib/backoff.js';
 import { DEFAULT_BACKOFF } from '../lib/backoff.js';
 import { Latest } from '../lib/latest.js';
 import { isAbortError } from '../lib/task-group.js';
-import { TokenRefusedError, acquireToken, revokeOnShutdown } from './token-acquire.js';
-import type { TokenDecision } from './token-decision.js';
+import { TokenRefusedError, acquireToken } from './token-acquire.js';
 import { decideToken } from './token-decision.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenProvider } from './token-provider.js';
 import type { TokenState } from './token-renewal.js';
 import { renewToken } from './token-renewal.js';
 import { refusedLoginAt, tokenRetryDelay } from './token-schedule.js';
+import { PlanAnnouncer, logExpiry } from './token-log.js';
+import { revokeOnShutdown } from './token-revoke.js';
 import { writeSinks } from './token-sink.js';
 import { WakeUp } from './wake-up.js';
 import { isoTime } from '../lib/iso-time.js';
@@ -33,9 +34,13 @@ export class TokenLifecycle implements TokenProvider {
   #state: TokenState | undefined;
   #lastAcquireAt = Number.NEGATIVE_INFINITY;
   #invalidStreak = 0;
-  /** What the last `next token … scheduled` line at info announced. */
-  #lastPlan: { state: TokenState; expiresAt: number | null; action: TokenDecision['next'] } | undefined;
-  /** The current token was refused (403) or expired: re-reading the same token is pointless. */
+  /** Set by markShutdown: only then does the end of `run` revoke (revoke_on_shutdown), never on a reload. */
+  #shutdown = false;
+  readonly #plan: PlanAnnouncer;
+  /**
+   * The current token was refused (403) or expired: the same token read again is dead once expired, and looked up
+   * once otherwise (a consumer's 403 may be a policy denying one request), never renewed on a timer.
+   */
   #wasRefused = false;
 
   constructor(options: TokenLifecycleOptions) {
@@ -43,11 +48,16 @@ export class TokenLifecycle implements TokenProvider {
     const method = options.autoAuth?.method;
     this.#policy = method ? { minMs: method.minBackoffMs, maxMs: method.maxBackoffMs } : DEFAULT_BACKOFF;
     this.#log = options.logger;
+    this.#plan = new PlanAnnouncer(this.#log);
   }
 
   async current(signal: AbortSignal): Promise<string> {
     if (this.token.value !== undefined) return this.token.value;
     return (await this.token.next(0, signal)).value;
+  }
+
+  markShutdown(): void {
+    this.#shutdown = true;
   }
 
   reportInvalid(token: string): void {
@@ -65,7 +75,8 @@ export class TokenLifecycle implements TokenProvider {
       if (!(signal.aborted && isAbortError(error))) throw error;
     } finally {
       await stopWatching?.();
-      await revokeOnShutdown(this.#state, this.#options, this.#log);
+      const held = this.#state && { ...this.#state, refused: this.#wasRefused };
+      await revokeOnShutdown({ held, shutdown: this.#shutdown }, this.#options, this.#log);
     }
   }
 
@@ -141,12 +152,22 @@ export class TokenLifecycle implements TokenProvider {
   async #acquire(signal: AbortSignal): Promise<void> {
     const { method, clock, metrics } = this.#options;
     const credential = await method.credential(signal);
-    const held = this.#state && { token: this.#state.token, refused: this.#wasRefused };
+    const held = this.#state && { ...this.#state, refused: this.#wasRefused };
     const acquired = await acquireToken(credential, held, this.#options, signal);
     if (!acquired) return;
     const { state } = acquired;
     metrics.authLogins.inc({ method: method.type, result: 'success' });
     this.#wasRefused = false;
+    if (acquired.revalidated) {
+      // Vault answers a policy denying one path with 403 too: the token is kept (and renewed), the denial stays
+      // with the request that got it, and the operator learns that it was no dead token.
+      this.#log.warn(
+        { method: method.type, expires_at: isoTime(state.expiresAt) },
+        'a request was refused by policy (403), but the token itself is valid: no token change',
+      );
+      this.#state = state;
+      return;
+    }
     const changed = this.#state?.token !== state.token;
     this.#state = state;
     if (changed) {
@@ -182,19 +203,13 @@ export class TokenLifecycle implements TokenProvider {
         },
         { now, policy: this.#policy, random, replacement: method.replacement },
       );
-      if (failures === 0) this.#announce(state, decision);
+      if (failures === 0) this.#plan.announce(state, decision);
       const woke = await this.#wake.wait(clock, decision.at - now, signal);
       if (woke === 'invalid') return this.#refused();
       if (woke === 'changed') return 'changed';
       if (decision.next === 'relogin') return 'relogin';
       if (decision.next === 'expire') {
-        // Advice the operator can follow: only a token_file has a file to write; VAULT_TOKEN is read at start.
-        this.#log.error(
-          { expired_at: isoTime(state.expiresAt) },
-          method.replacement === 'file-change'
-            ? 'the Vault token expired; write a new token to the token file'
-            : 'the Vault token expired; restart certagent with a new VAULT_TOKEN, or configure auto_auth to log in',
-        );
+        logExpiry(this.#log, state, method.replacement);
         // Dead as a refused token is, and replaced the same way: the loop reads the source again and waits
         // (saying so in the log and /status) while it still holds this token.
         return this.#refused();
@@ -217,33 +232,18 @@ export class TokenLifecycle implements TokenProvider {
   }
 
   /**
-   * Vault refused the token (a 403 on renewal, or reported by a consumer), or it expired: re-reading the same token
-   * from a file is pointless, so the lifecycle waits for the file to change instead of renewing a dead token every
-   * backoff step. A login method ignores the flag and brings a new token anyway.
+   * Vault refused the token (a 403 on renewal, or reported by a consumer), or it expired: the same token from a
+   * file is not renewed every backoff step. Read again, it is looked up (a consumer's 403 may be a mere policy
+   * denial) unless expired; dead, the lifecycle waits for the file to change. A login method brings a new token.
    */
   #refused(): 'invalid' {
     this.#wasRefused = true;
     return 'invalid';
   }
 
-  /** Logs the next step at info once per token, expiry and step; a wake-up that changed nothing at debug only. */
-  #announce(state: TokenState, { next, at }: TokenDecision): void {
-    if (!Number.isFinite(at)) return;
-    const last = this.#lastPlan;
-    const same = last?.state === state && last.expiresAt === state.expiresAt && last.action === next;
-    this.#lastPlan = { state, expiresAt: state.expiresAt, action: next };
-    const what = next === 'renew' ? 'renewal' : next === 'relogin' ? 'login' : 'expiry';
-    this.#log[same ? 'debug' : 'info'](
-      { next, at: isoTime(at), expires_at: isoTime(state.expiresAt) },
-      `next token ${what} scheduled`,
-    );
-  }
-
-  /** The life the held token has left for retries to fit in; none once refused or expired (it is dead already). */
+  /** The life the held token has left for retries to fit in; none once refused (≤ 0 once expired: no cap either). */
   #remainingMs(): number | undefined {
-    const expiresAt = this.#state?.expiresAt;
-    if (expiresAt === undefined || expiresAt === null || this.#wasRefused) return undefined;
-    const left = expiresAt - this.#options.clock.now();
-    return left > 0 ? left : undefined;
+    const expiresAt = this.#state?.expiresAt ?? null;
+    return expiresAt === null || this.#wasRefused ? undefined : expiresAt - this.#options.clock.now();
   }
 }

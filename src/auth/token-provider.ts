@@ -12,6 +12,11 @@ export interface TokenProvider {
   current(signal: AbortSignal): Promise<string>;
   /** A request made with `token` got a 403: the provider should log in again (once per backoff step). */
   reportInvalid(token: string): void;
+  /**
+   * The process is stopping: once `run` ends, revoke_on_shutdown may revoke the token. Without it, `run` ending
+   * (a reload replacing the provider) leaves the token alone. Call it before (or as) the run's signal aborts.
+   */
+  markShutdown(): void;
   /** Keeps the token alive until the signal aborts. */
   run(signal: AbortSignal): Promise<void>;
 }

@@ -66,7 +66,7 @@ export function reachedMax(
 /**
  * The wait before retry `attempt` after a passing failure: exponential with jitter, at least the minimum backoff,
  * at most the maximum, and within the token's remaining life (half of it), so a short-lived token is retried
- * while it still works. A Retry-After from Vault is honoured when longer, within the same ceiling.
+ * while it still works; an expired one (no life left, or none given) is retried by the backoff alone. A Retry-After from Vault is honoured when longer, within the same ceiling.
  */
 export function tokenRetryDelay(
   attempt: number,
@@ -75,7 +75,11 @@ export function tokenRetryDelay(
   remainingMs: number | undefined,
   retryAfterSeconds?: number,
 ): number {
-  const cap = remainingMs === undefined ? Number.POSITIVE_INFINITY : Math.max(policy.minMs, remainingMs / 2);
+  // No life left (already expired) is no cap: a cap of the minimum backoff would retry every second, forever.
+  const cap =
+    remainingMs === undefined || remainingMs <= 0
+      ? Number.POSITIVE_INFINITY
+      : Math.max(policy.minMs, remainingMs / 2);
   const delay = backoffDelay(attempt, policy, random, cap);
   // Retry-After within the same ceiling: a token about to expire is worth one early request more to Vault (the
   // certificates' retry delay makes the same choice).

@@ -73,6 +73,7 @@ function rootToken(): TokenProvider {
     token,
     current: async () => server().rootToken,
     reportInvalid: () => undefined,
+    markShutdown: () => undefined,
     run: async () => undefined,
   };
 }

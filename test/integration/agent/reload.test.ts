@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useDevServer } from '../../helpers/dev-server.js';
+import type { DevServer } from '../../../src/dev-server/index.js';
+import { callVault, useDevServer } from '../../helpers/dev-server.js';
 import type { AgentHarness } from './agent-harness.js';
 import { startAgent } from './agent-harness.js';
 
@@ -174,3 +176,56 @@ templates:
     expect(h.pkiRequests()).toBe(1);
   });
 });
+
+describe('revoke_on_shutdown', () => {
+  it('a reload that changes auto_auth keeps the old token; the shutdown revokes the new one', async () => {
+    const files = await mkdtemp(join(tmpdir(), 'certagent-reload-approle-'));
+    try {
+      await approle(server(), files);
+      const withAuth = (dir: string, minBackoff: string) =>
+        `${config(dir)}auto_auth:
+  method:
+    type: approle
+    min_backoff: ${minBackoff}
+    config: { role_id_file_path: ${join(files, 'role-id')}, secret_id_file_path: ${join(files, 'secret-id')} }
+  sinks: [{ type: file, config: { path: ${join(files, 'sink')} } }]
+  revoke_on_shutdown: true
+`;
+      h = await startAgent(server(), (dir) => withAuth(dir, '1s'));
+      const { dir } = h;
+      const sink = () => readFile(join(files, 'sink'), 'utf8').catch(() => undefined);
+      await h.until(() => h!.serial(join(dir, 'web.crt')), 'the first certificate');
+      const first = (await sink())!;
+      await h.writeConfig(withAuth(dir, '2s'));
+      expect(await h.agent.reload('SIGHUP')).toBe(true);
+      const second = await h.until(async () => {
+        const token = await sink();
+        return token !== first && token;
+      }, 'the token of the new login');
+      // The reload stopped the old lifecycle: its token is still valid (a sink or a consumer may hold it).
+      expect((await callVault(server(), 'GET', 'auth/token/lookup-self', { token: first })).status).toBe(200);
+      expect(h.lines.map((line) => line.msg)).not.toContain('token revoked on shutdown');
+      await h.stop();
+      h = undefined;
+      expect((await callVault(server(), 'GET', 'auth/token/lookup-self', { token: second })).status).toBe(
+        403,
+      );
+    } finally {
+      await rm(files, { recursive: true, force: true });
+    }
+  });
+});
+
+/** An approle role on the dev server whose tokens may sign with pki; its role and secret ids written in `dir`. */
+async function approle(server: DevServer, dir: string): Promise<void> {
+  const call = (method: string, path: string, body?: unknown) => callVault(server, method, path, { body });
+  expect((await call('POST', 'sys/auth/approle', { type: 'approle' })).status).toBe(204);
+  const policy = 'path "pki/sign/*" { capabilities = ["update"] }';
+  expect((await call('PUT', 'sys/policies/acl/agent', { policy })).status).toBe(204);
+  expect((await call('POST', 'auth/approle/role/agent', { token_policies: ['agent'] })).status).toBe(204);
+  const roleId = (await call('GET', 'auth/approle/role/agent/role-id')).json.data.role_id as string;
+  const secretId = (await call('POST', 'auth/approle/role/agent/secret-id', {})).json.data
+    .secret_id as string;
+  await writeFile(join(dir, 'role-id'), roleId);
+  await writeFile(join(dir, 'secret-id'), secretId);
+}

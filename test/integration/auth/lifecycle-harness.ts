@@ -142,8 +142,9 @@ export class LifecycleHarness {
     await this.settled(sleepers);
   }
 
-  /** Stops the lifecycle only (revoke_on_shutdown runs), keeping the dev server up. */
+  /** Stops the lifecycle only, as a shutdown does (revoke_on_shutdown runs), keeping the dev server up. */
   async stopLifecycle(): Promise<void> {
+    this.lifecycle?.markShutdown();
     this.#controller.abort();
     await this.#running;
   }

@@ -33,6 +33,7 @@ function tokens(run: (signal: AbortSignal) => Promise<void>): TokenProvider & { 
     stopped: false,
     current: async () => 't',
     reportInvalid: () => undefined,
+    markShutdown: () => undefined,
     run: async (signal: AbortSignal) => {
       try {
         await run(signal);

@@ -38,7 +38,9 @@ function lifecycle(
   return {
     clock,
     lifecycle: built,
+    /** Stops it as a shutdown does (revoke_on_shutdown applies). */
     stop: async () => {
+      built.markShutdown();
       controller.abort();
       await running;
     },
@@ -76,10 +78,22 @@ describe('auth failures in the log carry their code', () => {
   it('waiting for a new token: a token file still holding the token Vault refused is TOKEN_REFUSED', async () => {
     await writeFile(join(dir, 'token'), 'hvs.refusedToken1');
     const log = capture();
-    const vault = stubVault(() => ({ data: { ttl: 3600, creation_ttl: 3600, renewable: true } }));
+    // Revoked once the agent holds it: lookup-self, which tells a dead token from a policy denial, answers 403.
+    let revoked = false;
+    const vault = stubVault((request) =>
+      revoked
+        ? new VaultHttpError({
+            status: 403,
+            method: 'GET',
+            path: request.path,
+            errors: ['permission denied'],
+          })
+        : { data: { ttl: 3600, creation_ttl: 3600, renewable: true } },
+    );
     const run = lifecycle(tokenFileMethod(join(dir, 'token')), vault, log);
     try {
       await log.line('next token renewal scheduled');
+      revoked = true;
       run.lifecycle.reportInvalid('hvs.refusedToken1');
       run.clock.advanceTo(await run.clock.nextSleep()); // the spacing before a re-read that answers a 403
       const line = await log.line('waiting for a new token');

@@ -3,6 +3,7 @@ import type { Credential } from '../../../src/auth/methods/auth-method.js';
 import type { AcquireDeps } from '../../../src/auth/token-acquire.js';
 import { TokenRefusedError, acquireToken } from '../../../src/auth/token-acquire.js';
 import type { VaultClient, VaultRequest } from '../../../src/vault/types.js';
+import { VaultHttpError } from '../../../src/vault/vault-errors.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 
 const signal = new AbortController().signal;
@@ -62,13 +63,14 @@ describe('acquireToken', () => {
     expect(acquired?.state).toMatchObject({ expiresAt: null, atMax: true });
   });
 
-  it('the token already held is not looked up again, and is refused again if Vault refused it', async () => {
+  it('the token already held is not looked up again, and is refused again once it expired', async () => {
     const { events, deps: d } = deps(() => lookup);
-    const held = { token: 'hvs.fromFile', refused: false };
+    const held = { token: 'hvs.fromFile', refused: false, expiresAt: NOW + 60_000 };
     expect(await acquireToken(fileToken, held, d, signal)).toBeUndefined();
-    const refused = acquireToken(fileToken, { ...held, refused: true }, d, signal);
-    await expect(refused).rejects.toBeInstanceOf(TokenRefusedError);
-    await expect(refused).rejects.toMatchObject({ code: 'TOKEN_REFUSED' });
+    // Past its expiry it is dead: no lookup needed to say so.
+    const expired = acquireToken(fileToken, { ...held, refused: true, expiresAt: NOW }, d, signal);
+    await expect(expired).rejects.toBeInstanceOf(TokenRefusedError);
+    await expect(expired).rejects.toMatchObject({ code: 'TOKEN_REFUSED' });
     expect(events.filter((event) => event.startsWith('request'))).toEqual([]);
     // A different token is looked up even when the held one was refused.
     const other = await acquireToken(
@@ -78,6 +80,27 @@ describe('acquireToken', () => {
       signal,
     );
     expect(other?.state.token).toBe('hvs.new');
+  });
+
+  it('the held token reported refused is looked up: a 403 proves it dead, a 200 keeps it', async () => {
+    // Vault answers a policy denying one request with 403 as it answers a dead token: only lookup-self tells.
+    let status = 403;
+    const { deps: d } = deps((request) => {
+      if (status === 200) return lookup;
+      throw new VaultHttpError({ status, method: 'GET', path: request.path, errors: ['permission denied'] });
+    });
+    const held = { token: 'hvs.fromFile', refused: true, expiresAt: NOW + 60_000 };
+    const refused = acquireToken(fileToken, held, d, signal);
+    await expect(refused).rejects.toBeInstanceOf(TokenRefusedError);
+    await expect(refused).rejects.toMatchObject({ cause: { status: 403 } });
+    status = 200;
+    expect(await acquireToken(fileToken, held, d, signal)).toMatchObject({
+      state: { token: 'hvs.fromFile', expiresAt: NOW + 60_000 },
+      revalidated: true,
+    });
+    // Vault down is a failure to retry, not a verdict on the token.
+    status = 503;
+    await expect(acquireToken(fileToken, held, d, signal)).rejects.toBeInstanceOf(VaultHttpError);
   });
 
   it('logs in, registering the secrets it sends before sending them and the token it gets', async () => {
@@ -90,7 +113,12 @@ describe('acquireToken', () => {
       secrets: { jwt: 'eyJ.x.y' },
     };
     // A login ignores the held token: it always brings a new one.
-    const acquired = await acquireToken(credential, { token: 'hvs.old', refused: true }, d, signal);
+    const acquired = await acquireToken(
+      credential,
+      { token: 'hvs.old', refused: true, expiresAt: NOW },
+      d,
+      signal,
+    );
     expect(acquired).toEqual({
       state: {
         token: 'hvs.loggedIn',

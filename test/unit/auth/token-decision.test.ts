@@ -108,7 +108,33 @@ describe('decideToken', () => {
       'already past its expiry',
       { renewable: false, expiresAt: NOW - 1 },
       'never',
-      { next: 'expire', at: NOW - 1 },
+      { next: 'expire', at: NOW },
+    ],
+    // Renewals failed until the token expired: a dead token is not renewed again (every minimum backoff, forever).
+    // A login method replaces it now; otherwise the expiry is logged now and a new token awaited.
+    [
+      'renewable, failures > 0, expiresAt < now, login method',
+      { failures: 9, expiresAt: NOW - 1 },
+      'login',
+      { next: 'relogin', at: NOW },
+    ],
+    [
+      'renewable, failures > 0, expiresAt < now, token file',
+      { failures: 9, expiresAt: NOW - 1 },
+      'file-change',
+      { next: 'expire', at: NOW },
+    ],
+    [
+      'renewable, failures > 0, expiresAt < now, literal token',
+      { failures: 9, expiresAt: NOW - 1, retryAfterSeconds: 30 },
+      'never',
+      { next: 'expire', at: NOW },
+    ],
+    [
+      'renewable, expiresAt = now, token file',
+      { expiresAt: NOW },
+      'file-change',
+      { next: 'expire', at: NOW },
     ],
     // A token that never expires (root, or ttl 0): nothing is due, only events end the wait.
     ['never expires', { expiresAt: null }, 'login', { next: 'keep', at: NEVER }],

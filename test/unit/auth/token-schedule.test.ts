@@ -79,6 +79,13 @@ describe('token schedule', () => {
     expect(tokenRetryDelay(1, POLICY, () => 1, undefined)).toBe(750);
   });
 
+  it('takes no life left (an expired token) as no cap, not as the minimum backoff', () => {
+    const none = () => 0;
+    expect(tokenRetryDelay(5, POLICY, none, 0)).toBe(16_000);
+    expect(tokenRetryDelay(5, POLICY, none, -60_000)).toBe(16_000);
+    expect(tokenRetryDelay(10, POLICY, none, -1)).toBe(300_000);
+  });
+
   it('honours a longer Retry-After, within the maximum backoff', () => {
     expect(tokenRetryDelay(1, POLICY, () => 0, undefined, 30)).toBe(30_000);
     expect(tokenRetryDelay(1, POLICY, () => 0, undefined, 3600)).toBe(300_000);
