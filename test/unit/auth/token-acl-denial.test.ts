@@ -9,9 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import type { VaultRequest } from '../../../src/vault/types.js';
 import { VaultHttpError } from '../../../src/vault/vault-errors.js';
-import { withDeadline } from '../../helpers/deadline.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { LogLines } from '../../helpers/log-lines.js';
+import { runUntilWaiting } from './support/run-until-waiting.js';
 import { autoAuthFor, methodFor, stubVault, unitLifecycle } from './support/unit-lifecycle.js';
 
 let dir: string;
@@ -47,9 +47,7 @@ async function tokenFileLifecycle(lookupRefused: () => boolean) {
     0,
     3000,
   );
-  const waiting = log.line((line) => line.msg === 'waiting for a new token', 'waiting for a new token');
   let waited = false;
-  void waiting.then(() => (waited = true)).catch(() => undefined);
   return {
     clock,
     log,
@@ -58,19 +56,7 @@ async function tokenFileLifecycle(lookupRefused: () => boolean) {
     waited: () => waited,
     /** Runs the fake clock to `end` one wake-up at a time, or until the lifecycle waits for a new token. */
     runUntil: async (end: number) => {
-      while (clock.now() < end && !waited) {
-        // The next wake-up, or none: the lifecycle waits for a new token (no timer left to advance to).
-        const wake = await withDeadline(
-          Promise.race([
-            clock.waitForPending(2).then(() => clock.nextSleep()),
-            waiting.then(() => undefined),
-          ]),
-          3000,
-          'a wait',
-        );
-        if (wake === undefined || waited) break;
-        clock.advanceTo(Math.min(wake, end));
-      }
+      waited = await runUntilWaiting(clock, log, end);
     },
     stop: async () => {
       controller.abort();

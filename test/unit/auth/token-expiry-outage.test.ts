@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { VaultUnreachableError } from '../../../src/vault/vault-errors.js';
-import { withDeadline } from '../../helpers/deadline.js';
 import { FakeClock } from '../../helpers/fake-clock.js';
 import { LogLines } from '../../helpers/log-lines.js';
+import { runUntilWaiting } from './support/run-until-waiting.js';
 import { autoAuthFor, methodFor, stubVault, unitLifecycle } from './support/unit-lifecycle.js';
 
 let dir: string;
@@ -39,25 +39,9 @@ describe('a renewable token expiring while Vault is down', () => {
     const controller = new AbortController();
     const running = lifecycle.run(controller.signal);
     const end = start + 10 * 60_000;
-    const waiting = log.line((line) => line.msg === 'waiting for a new token', 'waiting for a new token');
-    let waited = false;
-    void waiting.then(() => (waited = true)).catch(() => undefined);
     try {
-      // Ten fake minutes, one wake-up at a time (each wait is the wait itself and the wall-clock check beside it),
-      // until the lifecycle has no timer left because it waits for the file to change.
-      while (clock.now() < end && !waited) {
-        // The next wake-up, or none: the lifecycle waits for a new token (no timer left to advance to).
-        const wake = await withDeadline(
-          Promise.race([
-            clock.waitForPending(2).then(() => clock.nextSleep()),
-            waiting.then(() => undefined),
-          ]),
-          3000,
-          'a wait',
-        );
-        if (wake === undefined || waited) break;
-        clock.advanceTo(Math.min(wake, end));
-      }
+      // Ten fake minutes, until the lifecycle has no timer left because it waits for the file to change.
+      const waited = await runUntilWaiting(clock, log, end);
       expect(waited).toBe(true);
       expect(renewals.length).toBeGreaterThanOrEqual(3);
       expect(renewals.length).toBeLessThanOrEqual(10);
