@@ -12,6 +12,7 @@ import type { CommandSpec, TemplateConfig } from '../../../src/config/runtime-co
 import type { RenderPassResult } from '../../../src/output/render-pass.js';
 import { runRenderPass } from '../../../src/output/render-pass.js';
 import { TemplateEngine } from '../../../src/templates/template-engine.js';
+import { templateConfig } from '../../helpers/template-config.js';
 
 /** record-call.mjs: appends which of the files it was given were missing when it ran. */
 export const RECORD = join(import.meta.dirname, '../../fixtures/bin/record-call.mjs');
@@ -24,6 +25,8 @@ export interface PassHarness {
   readonly lines: Record<string, unknown>[];
   logger(): pino.Logger;
   template(index: number, builtin: string, file: string, extra?: Partial<TemplateConfig>): TemplateConfig;
+  /** An atomic directory group of certificate `web` at `file`, one shipped template per `[name, builtin]`. */
+  group(file: string, files: readonly (readonly [string, string])[]): TemplateConfig;
   record(log: string, ...files: string[]): CommandSpec;
   calls(log: string): Promise<{ missing: string[] }[]>;
   pass(templates: TemplateConfig[], bundles: Map<string, CertificateBundle>): Promise<RenderPassResult>;
@@ -57,19 +60,26 @@ export function usePassHarness(): PassHarness {
       return lines;
     },
     logger,
-    template: (index, builtin, file, extra = {}) => ({
-      index,
-      certificate: 'web',
-      source: { kind: 'builtin', name: builtin },
-      destination: join(dir, file),
-      perms: undefined,
-      user: undefined,
-      group: undefined,
-      backup: false,
-      followSymlink: false,
-      exec: undefined,
-      ...extra,
-    }),
+    template: (index, builtin, file, extra = {}) =>
+      templateConfig({
+        index,
+        source: { kind: 'builtin', name: builtin },
+        destination: join(dir, file),
+        ...extra,
+      }),
+    group: (file, files) =>
+      templateConfig({
+        source: { kind: 'builtin', name: '' },
+        destination: join(dir, file),
+        directory: {
+          files: files.map(([name, builtin]) => ({
+            name,
+            source: { kind: 'builtin', name: builtin },
+            pkcs12: undefined,
+            perms: undefined,
+          })),
+        },
+      }),
     record: (log, ...files) => ({
       argv: [process.execPath, RECORD, join(dir, log), ...files.map((file) => join(dir, file))],
     }),

@@ -21,16 +21,11 @@ beforeEach(() => {
   vi.mocked(readFile).mockClear();
 });
 
-const file = (name: string, builtin: string) => ({
-  name,
-  source: { kind: 'builtin' as const, name: builtin },
-  pkcs12: undefined,
-  perms: undefined,
-});
 const group = (): TemplateConfig =>
-  harness.template(0, '', 'tls', {
-    directory: { files: [file('tls.key', 'key.pem'), file('tls.crt', 'cert.pem')] },
-  });
+  harness.group('tls', [
+    ['tls.key', 'key.pem'],
+    ['tls.crt', 'cert.pem'],
+  ]);
 const pass = (bundle: CertificateBundle) => harness.pass([group()], new Map([['web', bundle]]));
 
 /** How many times each file of the group was read since the last count, by name. */

@@ -12,16 +12,11 @@ import { usePassHarness } from './pass-harness.js';
 
 const harness = usePassHarness();
 
-const file = (name: string, builtin: string) => ({
-  name,
-  source: { kind: 'builtin' as const, name: builtin },
-  pkcs12: undefined,
-  perms: undefined,
-});
 const group = (): TemplateConfig =>
-  harness.template(0, '', 'tls', {
-    directory: { files: [file('tls.key', 'key.pem'), file('tls.crt', 'cert.pem')] },
-  });
+  harness.group('tls', [
+    ['tls.key', 'key.pem'],
+    ['tls.crt', 'cert.pem'],
+  ]);
 const pass = (bundle: CertificateBundle) => harness.pass([group()], new Map([['web', bundle]]));
 const tls = (name = '') => join(harness.dir, 'tls', name);
 

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runRenderLoop } from '../../../src/agent/render-loop.js';
-import type { TemplateConfig } from '../../../src/config/runtime-config.js';
 import { runRenderPass } from '../../../src/output/render-pass.js';
 import { TemplateEngine } from '../../../src/templates/template-engine.js';
 import { withDeadline } from '../../helpers/deadline.js';
 import { createTestCa, type TestCa } from '../../helpers/test-ca.js';
 import { CONFIG, harness } from '../certs/support/source-harness.js';
+import { templateConfig } from '../../helpers/template-config.js';
 
 const logger = pino({ level: 'silent' });
 const MINUTE = 60_000;
@@ -32,18 +32,10 @@ describe('recovery after an outage that outlasted the certificate', () => {
   for (const random of [0, 0.99]) {
     it(`writes a current certificate within 35 s of Vault's return (jitter ${random})`, async () => {
       const h = harness(ca, { config: { ...CONFIG, ttlMs: 10 * MINUTE }, random: () => random });
-      const template: TemplateConfig = {
-        index: 0,
-        certificate: 'web',
+      const template = templateConfig({
         source: { kind: 'builtin', name: 'cert.pem' },
         destination: join(dir, 'cert.pem'),
-        perms: undefined,
-        user: undefined,
-        group: undefined,
-        backup: false,
-        followSymlink: false,
-        exec: undefined,
-      };
+      });
       const written: { serial: string; at: number }[] = [];
       // Resolved by the render pass itself when it writes a certificate other than the first one.
       let wroteFresh: (entry: { serial: string; at: number }) => void = () => undefined;

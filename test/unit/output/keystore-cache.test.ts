@@ -20,6 +20,7 @@ import { renderOutput } from '../../../src/output/render-output.js';
 import { runRenderPass } from '../../../src/output/render-pass.js';
 import { TemplateEngine } from '../../../src/templates/template-engine.js';
 import { makeBundle } from '../../helpers/bundle-fixture.js';
+import { templateConfig } from '../../helpers/template-config.js';
 
 // Both derivations counted where pkcs12-encryption calls them: PBKDF2 (modern encryption) and the PKCS#12 KDF
 // (legacy encryption, and the MAC key of both).
@@ -129,19 +130,11 @@ describe('render passes with a KeystoreCache', () => {
   it('a repeated pass over an unchanged keystore runs no KDF; a pass without it forgets it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'certagent-keystore-cache-'));
     dirs.push(dir);
-    const template: TemplateConfig = {
-      index: 0,
-      certificate: 'web',
+    const template = templateConfig({
       source: { kind: 'builtin', name: 'keystore.p12' },
       pkcs12: { password: { kind: 'env', name: 'P12_PASS' }, alias: undefined, encryption: 'legacy' },
       destination: join(dir, 'keystore.p12'),
-      perms: undefined,
-      user: undefined,
-      group: undefined,
-      backup: false,
-      followSymlink: false,
-      exec: undefined,
-    };
+    });
     const keystores = new KeystoreCache();
     const bundles = new Map([['web', await makeBundle()]]);
     const pass = (templates: TemplateConfig[]) =>

@@ -3,22 +3,15 @@
 
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { TemplateConfig } from '../../../src/config/runtime-config.js';
 import { planTemplate } from '../../../src/output/plan-template.js';
 import { TemplateEngine, TemplateError } from '../../../src/templates/template-engine.js';
+import { templateConfig } from '../../helpers/template-config.js';
 
-const template: TemplateConfig = {
-  index: 0,
+const template = templateConfig({
   certificate: undefined,
   source: { kind: 'inline', contents: '{{secret.db.data.user}} {{secret.nope.data.x}}' },
   destination: '/never/written.txt',
-  perms: undefined,
-  user: undefined,
-  group: undefined,
-  backup: false,
-  followSymlink: false,
-  exec: undefined,
-};
+});
 
 function plan(declaredSecrets?: ReadonlySet<string>, secretsAwaitingRestart?: ReadonlySet<string>) {
   const inputs = { bundles: new Map(), secrets: new Map(), engine: new TemplateEngine() };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TemplateConfig } from '../../../src/config/runtime-config.js';
 import { holdsPrivateKey, planFile, restoreFile } from '../../../src/output/render-plan.js';
+import { templateConfig } from '../../helpers/template-config.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -12,19 +13,7 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function template(file: string, extra: Partial<TemplateConfig> = {}): TemplateConfig {
-  return {
-    index: 0,
-    certificate: 'web',
-    source: { kind: 'inline', contents: '' },
-    destination: join(dir, file),
-    perms: undefined,
-    user: undefined,
-    group: undefined,
-    backup: false,
-    followSymlink: false,
-    exec: undefined,
-    ...extra,
-  };
+  return templateConfig({ destination: join(dir, file), ...extra });
 }
 
 const KEY = '-----BEGIN EC PRIVATE KEY-----\nMHc=\n-----END EC PRIVATE KEY-----\n';
