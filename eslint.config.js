@@ -73,7 +73,8 @@ const agentFolderImports = (stage, index) => {
       message: `${stage.join('/')} is stage ${index} of ${STAGES.map((s) => s.join('/')).join(' ← ')}: it must not import a later stage (move the shared code to an earlier folder).`,
     });
   return {
-    files: stage.map((folder) => `src/${folder}/**/*.ts`),
+    // The CLI's rule also covers the files directly in src/ (main.ts, which every command runs first).
+    files: [...stage.map((folder) => `src/${folder}/**/*.ts`), ...(isCli ? ['src/*.ts'] : [])],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
   };
 };

@@ -69,6 +69,15 @@ describe('dev-server boundary lint rule', () => {
     expect(typeOnly).toEqual([]);
   });
 
+  it('fails a static import of the dev server in src/main.ts, which every command runs first', async () => {
+    const messages = await boundaryMessages(
+      'src/main.ts',
+      "import { startDevServer } from './dev-server/index.js';\nexport { startDevServer };\n",
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('import(');
+  });
+
   it.each([
     ['src/dev-server/pki/pki-issue.ts', "import { x509 } from '../x509/x509.js';\nexport { x509 };\n"],
     [
