@@ -53,11 +53,10 @@ export async function runOnce(
 ): Promise<OnceReport> {
   const { tokens, sources, render, logger } = parts;
   const tokenStop = new AbortController();
-  // Stopped from outside or finished, the process ends with this run: revoke_on_shutdown applies.
-  const onAbort = (): void => {
-    tokens.markShutdown();
-    tokenStop.abort(signal.reason);
-  };
+  // However it ends (finished, or stopped from outside), the process ends with this run and `--once` has no
+  // reload: the token provider stops for a shutdown, so revoke_on_shutdown applies.
+  tokens.markShutdown();
+  const onAbort = (): void => tokenStop.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   // A token provider that gives up (exit_on_err, no token at all) ends the attempt instead of leaving it waiting.
   const tokenFailed = new AbortController();
@@ -92,7 +91,6 @@ export async function runOnce(
     return { ok, failedCertificates, failedCommands, pass };
   } finally {
     signal.removeEventListener('abort', onAbort);
-    tokens.markShutdown();
     tokenStop.abort(new DOMException('run --once finished', 'AbortError'));
     await tokenRun;
   }

@@ -27,18 +27,24 @@ function source(name: string, outcome: 'ok' | 'fail' | 'wait-for-abort'): OnceSo
   return result;
 }
 
-function tokens(run: (signal: AbortSignal) => Promise<void>): TokenProvider & { stopped: boolean } {
+function tokens(
+  run: (signal: AbortSignal) => Promise<void>,
+): TokenProvider & { stopped: boolean; stoppedForShutdown: boolean } {
+  let shutdown = false;
   const provider = {
     token: new Latest<string>(),
     stopped: false,
+    /** Whether markShutdown had been called when its run ended (revoke_on_shutdown then applies). */
+    stoppedForShutdown: false,
     current: async () => 't',
     reportInvalid: () => undefined,
-    markShutdown: () => undefined,
+    markShutdown: () => void (shutdown = true),
     run: async (signal: AbortSignal) => {
       try {
         await run(signal);
       } finally {
         provider.stopped = true;
+        provider.stoppedForShutdown = shutdown;
       }
     },
   };
@@ -70,6 +76,26 @@ describe('runOnce', () => {
     expect(report).toEqual({ ok: true, failedCertificates: [], failedCommands: [], pass: { ok: true } });
     expect(seen).toEqual([['a', 'b']]);
     expect(provider.stopped).toBe(true);
+    // The process ends with the run: the token provider is stopped for a shutdown (revoke_on_shutdown applies).
+    expect(provider.stoppedForShutdown).toBe(true);
+  });
+
+  it('stopped from outside (SIGTERM), the token provider is stopped for a shutdown too', async () => {
+    const provider = tokens(untilAbort);
+    const stop = new AbortController();
+    const running = runOnce(
+      {
+        tokens: provider,
+        sources: new Map([['a', source('a', 'wait-for-abort')]]),
+        render: async () => ({ ok: true }),
+        logger,
+      },
+      stop.signal,
+    );
+    stop.abort(new Error('SIGTERM'));
+    await running.catch(() => undefined);
+    expect(provider.stopped).toBe(true);
+    expect(provider.stoppedForShutdown).toBe(true);
   });
 
   it('still renders the certificates it got when another failed, and reports failure', async () => {
