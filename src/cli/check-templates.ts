@@ -3,13 +3,12 @@
 // not contacted.
 
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import type { CertificateBundle } from '../certs/bundle.js';
 import { generatePrivateKey } from '../certs/keys.js';
 import type { CertificateConfig, RuntimeConfig, TemplateConfig } from '../config/runtime-config.js';
 import { errorMessage } from '../lib/errors.js';
 import { holdsPrivateKey } from '../output/render-plan.js';
-import { referencedSecrets } from '../config/secret-references.js';
 import { templateContext } from '../templates/template-context.js';
 import { TemplateEngine } from '../templates/template-engine.js';
 
@@ -31,7 +30,7 @@ export async function checkDeeply(config: RuntimeConfig, where: string): Promise
     // Not rendered against a sample: templates of KV secrets (their keys exist only in Vault), keystores and
     // atomic directory groups (built from the certificate by the output code, not by one template).
     if (template.certificate === undefined || template.pkcs12 || template.directory) continue;
-    if (await readsSecrets(template)) continue;
+    if (await readsSecrets(engine, template)) continue;
     const certificate = config.certificates.get(template.certificate);
     if (!certificate) continue;
     let sample = samples.get(certificate.name);
@@ -136,13 +135,14 @@ function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
-/** True when the template's text reads a KV secret (`secret.NAME…`); unreadable or unparsable text says no here. */
-async function readsSecrets(template: TemplateConfig): Promise<boolean> {
-  const { source } = template;
-  if (source.kind === 'builtin') return false;
+/**
+ * True when the template's text reads a KV secret (`secret.NAME…`), asked of the engine that renders it next, so
+ * the file is read and parsed once; unreadable or unparsable text says no here (the render reports it).
+ */
+async function readsSecrets(engine: TemplateEngine, template: TemplateConfig): Promise<boolean> {
+  if (template.source.kind === 'builtin') return false;
   try {
-    const text = source.kind === 'inline' ? source.contents : await readFile(source.path, 'utf8');
-    return referencedSecrets(text).length > 0;
+    return (await engine.secretsUsed(template.source, template.destination)).length > 0;
   } catch {
     return false;
   }

@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { readRegularFile } from '../lib/read-regular-file.js';
 import type { ConfigProblem } from './problems.js';
 import type { RuntimeConfig, TemplateSource } from './runtime-config.js';
 import { referencedSecrets, undeclaredSecret } from './secret-references.js';
@@ -28,9 +27,7 @@ export async function checkTemplateFiles(config: RuntimeConfig, problems: Config
       if (source.kind !== 'file') return;
       let used: string[];
       try {
-        const text = await readSource(source.path);
-        if (text === undefined) return;
-        used = referencedSecrets(text);
+        used = referencedSecrets(await readRegularFile(source.path, MAX_SOURCE_BYTES));
       } catch {
         return;
       }
@@ -41,20 +38,4 @@ export async function checkTemplateFiles(config: RuntimeConfig, problems: Config
         });
     }),
   );
-}
-
-/**
- * The text of a regular file up to MAX_SOURCE_BYTES, else undefined; throws if it cannot be opened or read.
- * Opened non-blocking and checked on the open handle (no race with a rename): a FIFO would otherwise block
- * `check`, start-up, reload and rotate until some writer came, and a device or a huge file would be read whole.
- */
-async function readSource(path: string): Promise<string | undefined> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile() || stats.size > MAX_SOURCE_BYTES) return undefined;
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
 }

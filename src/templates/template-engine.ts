@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { NotARegularFileError, readRegularFile } from '../lib/read-regular-file.js';
 import { fileURLToPath } from 'node:url';
 import type HandlebarsModule from 'handlebars';
 import type { TemplateSource } from '../config/runtime-config.js';
@@ -79,9 +79,11 @@ export class TemplateEngine {
       const path =
         source.kind === 'file' ? source.path : fileURLToPath(new URL(`${source.name}.hbs`, TEMPLATES_DIR));
       try {
-        text = await readFile(path, 'utf8');
+        // Not a FIFO or a device: a render pass (and `check`) must not block on one.
+        text = await readRegularFile(path);
       } catch (error) {
-        throw new TemplateError(destination, `cannot read ${path}`, { cause: error });
+        const why = error instanceof NotARegularFileError ? error.reason : (error as NodeJS.ErrnoException).code;
+        throw new TemplateError(destination, `cannot read ${path}: ${why ?? 'error'}`, { cause: error });
       }
     }
     // The shipped templates need no Handlebars (see simple-template.ts); a context they cannot take falls back to it.

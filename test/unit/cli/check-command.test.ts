@@ -1,10 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { constants } from 'node:fs';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkCommand } from '../../../src/cli/check-command.js';
+import { withDeadline } from '../../helpers/deadline.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/config/', import.meta.url));
 
@@ -70,6 +73,27 @@ describe('certagent check', () => {
       /^warning: auto_auth\.revoke_on_shutdown does nothing with method token_file/m,
     );
     expect(out.stdout).toBe(`${file}: ok (1 certificate, 0 templates, 1 warning)\n`);
+  });
+
+  it('a FIFO as a template source does not block check: the render of its sample says it is no regular file', async () => {
+    const file = join(dir, 'agent.yaml');
+    const fifo = join(dir, 'cert.hbs');
+    execFileSync('mkfifo', [fifo]);
+    await writeFile(
+      file,
+      `certificates:\n  web: { mount: pki, role: r, common_name: a.b }\ntemplates:\n  - { certificate: web, source: ${fifo}, destination: /tmp/c }\n`,
+    );
+    const { io: cli, out } = io();
+    try {
+      expect(await withDeadline(checkCommand(['-c', file], cli), 10_000, 'check with a FIFO source')).toBe(2);
+      expect(out.stderr).toContain(`cannot read ${fifo}: not a regular file`);
+    } finally {
+      // A read still blocked in open() ends when a writer comes and goes; ENXIO means nothing was waiting.
+      await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK).then(
+        (writer) => writer.close(),
+        () => undefined,
+      );
+    }
   });
 
   it('prints every problem on stderr and exits 2 for an invalid file', async () => {
