@@ -161,11 +161,12 @@ export async function readCurrentSet(
 ): Promise<CurrentSet> {
   const current = await readlink(join(directory, DATA_LINK)).catch(ignoreMissing);
   if (current === undefined || !GENERATION.test(current)) return { generation: undefined, same: false };
-  // A stable name deleted or replaced (`rm tls.crt`) makes the set differ too, so the pass repairs it: the files
-  // in the generation alone would say "unchanged" and the name would stay missing.
-  const same =
-    (await sameSet(join(directory, current), files)) && (await stableNamesLinked(directory, files));
-  return { generation: current, same };
+  if (!(await sameSet(join(directory, current), files))) return { generation: current, same: false };
+  // The files are right but a stable name was deleted or replaced (`rm tls.crt`): the pass must repair it, yet
+  // nothing is to be rewritten. Said as "no trusted look", so the write compares again, finds the set the same
+  // and only links the names (a new generation would rewrite the key and swap `..data` for nothing).
+  if (!(await stableNamesLinked(directory, files))) return { generation: undefined, same: false };
+  return { generation: current, same: true };
 }
 
 /**

@@ -50,6 +50,10 @@ describe('readCurrentSet and prepareAtomicDirectory', () => {
     const dir = join(root, 'tls');
     await writeAtomicDirectory(dir, pair(1));
     const looked = await readCurrentSet(dir, pair(2));
+    // The generation now holds set 2 (changed in place after the look): only a trusted look still says "differs"
+    // and writes; comparing again would find it the same and write nothing.
+    const generation = await readlink(join(dir, DATA_LINK));
+    for (const file of pair(2)) await writeFile(join(dir, generation, file.name), file.contents);
     const prepared = await prepareAtomicDirectory(dir, pair(2), undefined, looked);
     expect(prepared.changed).toBe(true);
     await prepared.commit();
