@@ -7,7 +7,6 @@ import { CommandFailedError, describeFailure, failureOf } from './command-failur
 import type { CommandRunner } from './run-command.js';
 import { describeCommand } from './run-command.js';
 
-export type { CommandFailure } from './command-failure.js';
 
 /** A check or command due in a pass, with what changed for it. Identical specs are merged into one. */
 export interface DueCommand {
@@ -36,8 +35,7 @@ export interface CommandOutcome {
 
 /** `check nginx -t exited with 1`, `command systemctl reload nginx succeeded`: one outcome for logs and status. */
 export function describeOutcome(outcome: CommandOutcome): string {
-  const how = outcome.failure === undefined ? 'succeeded' : describeFailure(outcome.failure);
-  return `${outcome.kind} ${outcome.command} ${how}`;
+  return outcomeError(outcome)?.message ?? `${outcome.kind} ${outcome.command} succeeded`;
 }
 
 /** A failed outcome as a typed error (its message is describeOutcome's), or undefined when it succeeded. */
