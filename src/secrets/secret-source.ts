@@ -137,7 +137,9 @@ export function sameSecret(a: KvSecret, b: KvSecret): boolean {
 function registerStrings(value: unknown, secrets: SecretSourceOptions['secrets'], slot: string): void {
   if (typeof value === 'string') secrets.register(value, { slot });
   else if (Array.isArray(value))
-    value.forEach((item, index) => registerStrings(item, secrets, `${slot}.${index}`));
+    value.forEach((item, index) => registerStrings(item, secrets, `${slot}[${index}]`));
   else if (typeof value === 'object' && value !== null)
-    for (const [key, item] of Object.entries(value)) registerStrings(item, secrets, `${slot}.${key}`);
+    // Quoted: a key `b.c` and a nested `b: { c }` are two places, and one value must not supersede the other.
+    for (const [key, item] of Object.entries(value))
+      registerStrings(item, secrets, `${slot}[${JSON.stringify(key)}]`);
 }

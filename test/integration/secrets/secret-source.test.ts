@@ -74,6 +74,34 @@ describe('SecretSource', () => {
     ...overrides,
   });
 
+  it('scrubs every value of a secret, a key with a dot beside the same path nested included', async () => {
+    const clock = new FakeClock();
+    const registry = new SecretRegistry({ now: () => clock.now(), graceMs: 0 });
+    await writeV2('source/db', { 'b.c': 'kv-dotted-key', b: { c: 'kv-nested-key' }, list: ['kv-list-item'] });
+    const source = new SecretSource({
+      config: config(),
+      vault: clientFor(),
+      tokens: { current: async () => server().rootToken, reportInvalid: () => undefined },
+      clock,
+      random: () => 1,
+      backoff: { minMs: 1000, maxMs: 30_000 },
+      secrets: registry,
+      logger: silent,
+    });
+    const stop = new AbortController();
+    const running = source.run(stop.signal);
+    try {
+      await clock.nextSleep();
+      expect(registry.scrub('kv-dotted-key kv-nested-key kv-list-item')).toBe(
+        '[REDACTED] [REDACTED] [REDACTED]',
+      );
+      expect(registry.size).toBe(3);
+    } finally {
+      stop.abort();
+      await running;
+    }
+  });
+
   it('publishes the value, re-reads every interval with jitter, publishes only changes, registers values', async () => {
     const client = clientFor();
     const clock = new FakeClock();
