@@ -197,7 +197,8 @@ export class CertificateSource {
     this.#emit({ type: 'scheduled', certificate: this.#options.config.name, renewAt: dueAt });
     const wake = this.#rotations.wakeSignal;
     try {
-      // In slices, re-reading the clock: a wall clock that jumps past dueAt is noticed within one slice.
+      // One timer, plus the clock's shared wall-clock check: a wall clock that jumps past dueAt is noticed within
+      // 30 s (sleep-until.ts).
       await sleepUntil(clock, dueAt, AbortSignal.any([signal, wake]));
     } catch (error) {
       if (signal.aborted || !wake.aborted) throw error;

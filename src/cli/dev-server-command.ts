@@ -96,7 +96,7 @@ export function parseListenAddress(text: string): { host: string; port: number }
   return { host, port };
 }
 
-/** Loopback only: 127.0.0.0/8, ::1 and localhost. */
+/** Serves until SIGTERM/SIGINT (exit 0) or SIGHUP (then ends by it), cleaning up the port and the CA dir. */
 async function runUntilStopped(args: DevServerArgs, io: CliIo): Promise<number> {
   const signals = installSignalHandlers({});
   let server: DevServer | undefined;
