@@ -51,9 +51,12 @@ export class AgentRenderer {
   #owed: readonly DueCommand[] = [];
   /** Keystores built by earlier passes, so an unchanged one is not encrypted again at every pass. */
   readonly #keystores = new KeystoreCache();
+  /** The secrets the agent reads: their sources are made at start only (a reload adding one needs a restart). */
+  readonly #declaredSecrets: ReadonlySet<string>;
 
   constructor(parts: RenderParts, random: () => number) {
     this.#parts = parts;
+    this.#declaredSecrets = new Set(parts.secretSources.keys());
     this.#random = random;
     this.#logger = parts.logger.child({ component: 'output' });
   }
@@ -69,9 +72,9 @@ export class AgentRenderer {
       bundles: current,
       secrets: secretValues(parts.secretSources),
       // The sources, not the config's `secrets:`: a secret added by a reload is read only after a restart.
-      declaredSecrets: new Set(parts.secretSources.keys()),
+      declaredSecrets: this.#declaredSecrets,
       secretsAwaitingRestart: new Set(
-        [...parts.config.secrets.keys()].filter((name) => !parts.secretSources.has(name)),
+        [...parts.config.secrets.keys()].filter((name) => !this.#declaredSecrets.has(name)),
       ),
       engine: parts.engine,
       pendingCommands: this.#owed,

@@ -27,15 +27,14 @@ export async function watchPaths(
   if (wanted.size === 0) return async () => undefined;
   const timers = new Map<string, NodeJS.Timeout>();
   const parents = new Set([...wanted].map((path) => dirname(path)));
-  const roots = new Set(
-    [...parents].map((parent) => (existsSync(parent) ? parent : existingAncestor(parent))),
-  );
-  // A path is followed if it is a wanted file, a parent, or a directory on the way down to a parent.
+  const roots = new Set([...parents].map((parent) => nearestExisting(parent)));
+  // Followed: the wanted files, and every directory from the filesystem root down to each parent.
+  const onTheWay = new Set<string>();
+  for (const parent of parents)
+    for (let dir = parent; !onTheWay.has(dir); dir = dirname(dir)) onTheWay.add(dir);
   const followed = (path: string): boolean => {
     const full = resolve(path);
-    if (wanted.has(full) || parents.has(full) || roots.has(full)) return true;
-    for (const parent of parents) if (parent.startsWith(full + sep)) return true;
-    return false;
+    return wanted.has(full) || onTheWay.has(full);
   };
   const watcher = watch([...roots], {
     ignoreInitial: true,
@@ -68,9 +67,9 @@ export async function watchPaths(
   };
 }
 
-/** The nearest ancestor of `path` that exists (the root at worst). */
-function existingAncestor(path: string): string {
-  let current = dirname(path);
+/** `path` if it exists, else its nearest ancestor that does (the root at worst). */
+function nearestExisting(path: string): string {
+  let current = path;
   while (!existsSync(current) && current !== dirname(current)) current = dirname(current);
   return current;
 }
