@@ -5,6 +5,7 @@ import { VaultHttpError } from '../vault/vault-errors.js';
 import type { Credential, TokenReplacement } from './methods/auth-method.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenState } from './token-renewal.js';
+import { isPastExpiry } from './token-schedule.js';
 
 /** What getting a token needs from the lifecycle's options. */
 export type AcquireDeps = Pick<
@@ -63,8 +64,7 @@ export async function acquireToken(
   if (same) {
     // A spurious file event: only a different token is worth a lookup, unless the held one was reported refused.
     if (!held.refused) return undefined;
-    if (held.expiresAt !== null && held.expiresAt <= clock.now())
-      throw new TokenRefusedError(deps.method.replacement);
+    if (isPastExpiry(held.expiresAt, clock.now())) throw new TokenRefusedError(deps.method.replacement);
   }
   const info = await lookUp(credential.token, same, deps, signal);
   const now = clock.now();
@@ -114,7 +114,7 @@ async function logIn(
 /** The token source still holds the token Vault refused (or that expired). */
 export class TokenRefusedError extends AgentError {
   /** `never`: the token came from VAULT_TOKEN, read once at start; nothing but a restart can replace it. */
-  constructor(replacement: TokenReplacement = 'file-change', options?: ErrorOptions) {
+  constructor(replacement: TokenReplacement, options?: ErrorOptions) {
     super(
       'TOKEN_REFUSED',
       replacement === 'never'

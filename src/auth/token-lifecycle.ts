@@ -37,10 +37,7 @@ export class TokenLifecycle implements TokenProvider {
   /** Set by markShutdown: only then does the end of `run` revoke (revoke_on_shutdown), never on a reload. */
   #shutdown = false;
   readonly #plan: PlanAnnouncer;
-  /**
-   * The current token was refused (403) or expired: the same token read again is dead once expired, and looked up
-   * once otherwise (a consumer's 403 may be a policy denying one request), never renewed on a timer.
-   */
+  /** The token was refused (403) or expired: read again, it is looked up (unless expired), not renewed on a timer. */
   #wasRefused = false;
 
   constructor(options: TokenLifecycleOptions) {
@@ -75,8 +72,7 @@ export class TokenLifecycle implements TokenProvider {
       if (!(signal.aborted && isAbortError(error))) throw error;
     } finally {
       await stopWatching?.();
-      const held = this.#state && { ...this.#state, refused: this.#wasRefused };
-      await revokeOnShutdown({ held, shutdown: this.#shutdown }, this.#options, this.#log);
+      await revokeOnShutdown({ held: this.#held(), shutdown: this.#shutdown }, this.#options, this.#log);
     }
   }
 
@@ -148,12 +144,16 @@ export class TokenLifecycle implements TokenProvider {
     return 'retry';
   }
 
+  /** The token held, and whether Vault (or a consumer) refused it: what acquiring and revoking decide on. */
+  #held(): (TokenState & { refused: boolean }) | undefined {
+    return this.#state && { ...this.#state, refused: this.#wasRefused };
+  }
+
   /** Gets a token from the method (a login, or the token it holds) and publishes it when it is a new one. */
   async #acquire(signal: AbortSignal): Promise<void> {
     const { method, clock, metrics } = this.#options;
     const credential = await method.credential(signal);
-    const held = this.#state && { ...this.#state, refused: this.#wasRefused };
-    const acquired = await acquireToken(credential, held, this.#options, signal);
+    const acquired = await acquireToken(credential, this.#held(), this.#options, signal);
     if (!acquired) return;
     const { state } = acquired;
     metrics.authLogins.inc({ method: method.type, result: 'success' });

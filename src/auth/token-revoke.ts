@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { revokeSelf } from '../vault/token-api.js';
 import type { TokenLifecycleOptions } from './token-lifecycle-options.js';
 import type { TokenState } from './token-renewal.js';
+import { isPastExpiry } from './token-schedule.js';
 
 /** The token the lifecycle held when it stopped, and why it stopped. */
 export interface StoppedWith {
@@ -38,7 +39,7 @@ export async function revokeOnShutdown(
     );
     return;
   }
-  const expired = held.expiresAt !== null && held.expiresAt <= options.clock.now();
+  const expired = isPastExpiry(held.expiresAt, options.clock.now());
   if (held.refused || expired) {
     log.debug(
       { reason: expired ? 'expired' : 'refused' },

@@ -2,7 +2,7 @@
 // so the token lifecycle's timing is tested without waiting.
 
 import type { BackoffPolicy } from '../lib/backoff.js';
-import { backoffDelay } from '../lib/backoff.js';
+import { backoffDelay, withRetryAfter } from '../lib/backoff.js';
 
 /** How much later than half the remaining TTL jitter may move a renewal (a share of what is left). */
 export const TOKEN_RENEW_JITTER_SHARE = 0.1;
@@ -81,11 +81,14 @@ export function tokenRetryDelay(
       ? Number.POSITIVE_INFINITY
       : Math.max(policy.minMs, remainingMs / 2);
   const delay = backoffDelay(attempt, policy, random, cap);
-  // Retry-After within the same ceiling: a token about to expire is worth one early request more to Vault (the
-  // certificates' retry delay makes the same choice).
-  return retryAfterSeconds === undefined
-    ? delay
-    : Math.max(delay, Math.min(retryAfterSeconds * 1000, policy.maxMs, cap));
+  // Retry-After within the same ceiling, as for certificates.
+  const retryAfterMs = retryAfterSeconds === undefined ? undefined : retryAfterSeconds * 1000;
+  return withRetryAfter(delay, retryAfterMs, Math.min(policy.maxMs, cap));
+}
+
+/** A token with a known expiry that has passed (a token without one never expires). */
+export function isPastExpiry(expiresAt: number | null, now: number): boolean {
+  return expiresAt !== null && expiresAt <= now;
 }
 
 function clamp01(value: number): number {

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffPolicy } from '../lib/backoff.js';
+import { backoffDelay, withRetryAfter, type BackoffPolicy } from '../lib/backoff.js';
 import { findInCauses } from '../lib/errors.js';
 import { VaultHttpError } from '../vault/vault-errors.js';
 
@@ -46,14 +46,9 @@ export function certificateRetryDelay(input: RetryInput, random: () => number): 
   return honourRetryAfter(backoffDelay(attempt, policy, random, cap), input, cap);
 }
 
-/**
- * Vault asked for a pause (Retry-After): wait at least that long, but never past the ceiling the time left allows
- * — a certificate about to lapse is worth one early request more than a consumer serving an expired one. Whole
- * milliseconds: the delay is logged and reported, and flooring can never exceed the ceiling.
- */
+/** withRetryAfter in whole milliseconds: the delay is logged and reported, and flooring never exceeds the ceiling. */
 function honourRetryAfter(delay: number, input: RetryInput, ceiling: number): number {
-  const asked = input.retryAfterMs ?? 0;
-  return Math.floor(Math.max(delay, Math.min(asked, ceiling)));
+  return Math.floor(withRetryAfter(delay, input.retryAfterMs, ceiling));
 }
 
 /** Vault's Retry-After anywhere in the error's cause chain, in milliseconds. */

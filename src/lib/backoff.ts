@@ -27,3 +27,11 @@ export function backoffDelay(
   const jittered = base * (1 - 0.25 * random());
   return Math.max(0, Math.min(jittered, capMs));
 }
+
+/**
+ * Vault asked for a pause (Retry-After): wait at least that long, but never past `ceiling` — what the time left
+ * allows: a certificate or token about to lapse is worth one early request more than a lapse.
+ */
+export function withRetryAfter(delay: number, retryAfterMs: number | undefined, ceiling: number): number {
+  return Math.max(delay, Math.min(retryAfterMs ?? 0, ceiling));
+}
