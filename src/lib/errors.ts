@@ -52,3 +52,24 @@ export function findInCauses<T>(
   }
   return undefined;
 }
+
+/** The first string `code` on `error` or along its causes that `accept` takes (all by default). */
+export function codeInCauses(
+  error: unknown,
+  accept: (code: string) => boolean = () => true,
+  maxDepth?: number,
+): string | undefined {
+  return findInCauses(
+    error,
+    (link) => {
+      const code = (link as { code?: unknown }).code;
+      return typeof code === 'string' && accept(code) ? code : undefined;
+    },
+    maxDepth,
+  );
+}
+
+/** An error from the OS (it names its system call): EACCES, ENOSPC… are conditions to act on, not bugs. */
+export function isOsError(error: unknown): boolean {
+  return typeof (error as { syscall?: unknown } | null)?.syscall === 'string';
+}

@@ -1,7 +1,7 @@
 // The failures of a render pass that no lower layer types: a write the OS refused, and a template held back
 // because another of its certificate failed. Each has a stable code for /status and log matching.
 
-import { AgentError, errorMessage } from '../lib/errors.js';
+import { AgentError, errorMessage, isOsError } from '../lib/errors.js';
 
 /**
  * A file or directory group of a pass could not be put in place. The message names the path, then the cause's
@@ -16,8 +16,8 @@ export class OutputWriteError extends AgentError {
     super('OUTPUT_WRITE_FAILED', `write failed for ${path}: ${errorMessage(cause)}`, { cause });
     this.path = path;
     // Only an OS error's code (it has a syscall): an AgentError's code (ATOMIC_DIRECTORY) is ours, not the OS's.
-    const { code, syscall } = (cause ?? {}) as { code?: unknown; syscall?: unknown };
-    this.osCode = typeof code === 'string' && typeof syscall === 'string' ? code : undefined;
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.osCode = isOsError(cause) && typeof code === 'string' ? code : undefined;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CertificateEvent } from '../certs/certificate-events.js';
-import { errorMessage, findInCauses } from '../lib/errors.js';
+import { codeInCauses, errorMessage } from '../lib/errors.js';
 import type { OnDisk, RenderPassResult } from '../output/render-pass.js';
 import type { CertificateHealth, TemplateHealth } from './readiness.js';
 import { certificateReason, certificateTimes, templateReason } from './readiness.js';
@@ -116,7 +116,9 @@ export class HealthState {
     } else if (event.type === 'failed') {
       Object.assign(entry, {
         lastError: errorMessage(event.error),
-        lastErrorCode: errorCode(event.error),
+        // The first code along the causes: a wrapper that only rewords ("approle login failed: …") still shows
+        // the code of what failed (VAULT_UNREACHABLE); a template outcome's own code (TEMPLATE, EXEC_EXIT) comes first.
+        lastErrorCode: codeInCauses(event.error),
         lastErrorAt: now,
       });
     } else entry.renewAt = event.renewAt;
@@ -136,7 +138,7 @@ export class HealthState {
       Object.assign(this.auth, {
         authenticated: false,
         lastError: errorMessage(error),
-        lastErrorCode: errorCode(error),
+        lastErrorCode: codeInCauses(error),
         lastErrorAt: now,
       });
     }
@@ -158,7 +160,7 @@ export class HealthState {
       }
       entry.lastResult = outcome.result;
       entry.lastError = outcome.error && errorMessage(outcome.error);
-      entry.lastErrorCode = outcome.error && errorCode(outcome.error);
+      entry.lastErrorCode = outcome.error && codeInCauses(outcome.error);
       entry.lastErrorAt = outcome.error && now;
       const disk = outcome.onDisk ?? this.#knownTimes(outcome);
       if (disk) {
@@ -216,16 +218,4 @@ export class HealthState {
   status(now: number): Record<string, unknown> {
     return statusDocument(this, this.readiness(now).ready);
   }
-}
-
-/**
- * The stable code of a failure, for /status: the first one along its cause chain, so a wrapper that only rewords
- * (observe.ts: "approle login failed: …") still shows the code of what failed (VAULT_UNREACHABLE, VAULT_HTTP).
- * Templates are read the same way: the outcome's own code (TEMPLATE, EXEC_EXIT, OUTPUT_WRITE_FAILED…) comes first.
- */
-function errorCode(error: unknown): string | undefined {
-  return findInCauses(error, (link) => {
-    const code = (link as { code?: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  });
 }

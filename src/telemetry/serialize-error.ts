@@ -1,4 +1,4 @@
-import { AgentError } from '../lib/errors.js';
+import { AgentError, isOsError } from '../lib/errors.js';
 import { redactSecretKeys } from './redact-keys.js';
 
 /** How an error appears in a log line. */
@@ -44,5 +44,5 @@ export function serializeError(error: unknown, depth = 0): SerializedError | unk
  * Anything else (a TypeError, an Error without a code) is likely a bug, and keeps its stack to find it by.
  */
 function isExpected(error: Error): boolean {
-  return error instanceof AgentError || typeof (error as { syscall?: unknown }).syscall === 'string';
+  return error instanceof AgentError || isOsError(error);
 }

@@ -1,7 +1,7 @@
 // Turns what Node and undici throw when a connection to Vault fails into words an operator can act on:
 // "Vault unreachable at https://vault:8200 (connection refused)" rather than a bare ECONNREFUSED.
 
-import { findInCauses } from '../lib/errors.js';
+import { codeInCauses } from '../lib/errors.js';
 
 /** Error codes, as Node, OpenSSL and undici spell them, and what they mean to an operator. */
 const REASONS: Readonly<Record<string, string>> = {
@@ -41,14 +41,7 @@ const REASONS: Readonly<Record<string, string>> = {
 
 /** The first error code found on `error` or its causes (undici wraps the socket's error). */
 export function transportCode(error: unknown): string | undefined {
-  return findInCauses(
-    error,
-    (link) => {
-      const code = (link as { code?: unknown }).code;
-      return typeof code === 'string' && code !== '' && code !== 'UND_ERR' ? code : undefined;
-    },
-    4,
-  );
+  return codeInCauses(error, (code) => code !== '' && code !== 'UND_ERR', 4);
 }
 
 /**
