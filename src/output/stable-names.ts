@@ -8,6 +8,9 @@ import { AgentError } from '../lib/errors.js';
 /** The symlink every stable name goes through; one rename of it changes the whole set. */
 export const DATA_LINK = '..data';
 
+/** What a stable name's symlink holds: `..data/<name>`. */
+const linkTarget = (name: string): string => `${DATA_LINK}/${name}`;
+
 /** A directory could not be laid out (a bad name, a stable name taken by a directory, an I/O error). */
 export class AtomicDirectoryError extends AgentError {
   constructor(message: string, options?: ErrorOptions) {
@@ -28,7 +31,7 @@ export async function stableNamesLinked(
 ): Promise<boolean> {
   for (const { name } of files) {
     const target = await readlink(join(directory, name)).catch(ignoreMissing);
-    if (target !== `${DATA_LINK}/${name}`) return false;
+    if (target !== linkTarget(name)) return false;
   }
   return true;
 }
@@ -37,7 +40,7 @@ export async function stableNamesLinked(
 export async function linkStableNames(directory: string, files: readonly { name: string }[]): Promise<void> {
   for (const { name } of files) {
     const path = join(directory, name);
-    const target = `${DATA_LINK}/${name}`;
+    const target = linkTarget(name);
     const info = await lstat(path).catch(ignoreMissing);
     if (info?.isSymbolicLink() && (await readlink(path)) === target) continue;
     if (info?.isDirectory())
@@ -62,6 +65,6 @@ export async function unlinkDroppedNames(
     if (kept.has(name)) continue;
     const path = join(directory, name);
     const target = await readlink(path).catch(() => undefined);
-    if (target === `${DATA_LINK}/${name}`) await unlink(path).catch(ignoreMissing);
+    if (target === linkTarget(name)) await unlink(path).catch(ignoreMissing);
   }
 }
