@@ -7,7 +7,6 @@ import { CommandFailedError, describeFailure, failureOf } from './command-failur
 import type { CommandRunner } from './run-command.js';
 import { describeCommand } from './run-command.js';
 
-
 /** A check or command due in a pass, with what changed for it. Identical specs are merged into one. */
 export interface DueCommand {
   readonly kind: 'check' | 'command';
