@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SecretSource } from '../../../src/secrets/secret-source.js';
-import type { SecretConfig } from '../../../src/secrets/secret-source.js';
+import type { SecretConfig, SecretSourceOptions } from '../../../src/secrets/secret-source.js';
 import { SecretRegistry } from '../../../src/lib/secret-registry.js';
 import { createLogger } from '../../../src/telemetry/logger.js';
 import { detectKvMount, readKvSecret } from '../../../src/vault/kv-api.js';
@@ -73,21 +73,24 @@ describe('SecretSource', () => {
     refreshMs: 60_000,
     ...overrides,
   });
+  /** A source of config() read with the root token, backoff 1 s to 30 s, random() = 1; tests pass the rest. */
+  const sourceWith = (fields: Pick<SecretSourceOptions, 'vault' | 'clock'> & Partial<SecretSourceOptions>) =>
+    new SecretSource({
+      config: config(),
+      tokens: { current: async () => server().rootToken, reportInvalid: () => undefined },
+      random: () => 1,
+      backoff: { minMs: 1000, maxMs: 30_000 },
+      secrets: new SecretRegistry(),
+      logger: silent,
+      ...fields,
+    });
 
   it('scrubs every value of a secret, a key with a dot beside the same path nested included', async () => {
     const clock = new FakeClock();
     const registry = new SecretRegistry({ now: () => clock.now(), graceMs: 0 });
     await writeV2('source/db', { 'b.c': 'kv-dotted-key', b: { c: 'kv-nested-key' }, list: ['kv-list-item'] });
-    const source = new SecretSource({
-      config: config(),
-      vault: clientFor(),
-      tokens: { current: async () => server().rootToken, reportInvalid: () => undefined },
-      clock,
-      random: () => 1,
-      backoff: { minMs: 1000, maxMs: 30_000 },
-      secrets: registry,
-      logger: silent,
-    });
+    const client = clientFor();
+    const source = sourceWith({ vault: client, clock, secrets: registry });
     const stop = new AbortController();
     const running = source.run(stop.signal);
     try {
@@ -99,6 +102,7 @@ describe('SecretSource', () => {
     } finally {
       stop.abort();
       await running;
+      await client.close();
     }
   });
 
@@ -109,15 +113,11 @@ describe('SecretSource', () => {
     const registry = new SecretRegistry({ now: () => clock.now(), graceMs: 0 });
     const invalid: string[] = [];
     await writeV2('source/db', { password: 'kv-password-one' });
-    const source = new SecretSource({
-      config: config(),
+    const source = sourceWith({
       vault: client,
-      tokens: { current: async () => server().rootToken, reportInvalid: (token) => invalid.push(token) },
       clock,
-      random: () => 1,
-      backoff: { minMs: 1000, maxMs: 30_000 },
+      tokens: { current: async () => server().rootToken, reportInvalid: (token) => invalid.push(token) },
       secrets: registry,
-      logger: silent,
     });
     const stop = new AbortController();
     const running = source.run(stop.signal);
@@ -165,15 +165,11 @@ describe('SecretSource', () => {
     const clock = new FakeClock();
     await writeV2('declared/db', { user: 'app' });
     server().requests.clear();
-    const source = new SecretSource({
+    const source = sourceWith({
       config: config({ path: 'secret/declared/db', mount: 'secret', kvVersion: 2 }),
       vault: client,
-      tokens: { current: async () => server().rootToken, reportInvalid: () => undefined },
       clock,
       random: () => 0.5,
-      backoff: { minMs: 1000, maxMs: 30_000 },
-      secrets: new SecretRegistry(),
-      logger: silent,
     });
     const stop = new AbortController();
     const running = source.run(stop.signal);
